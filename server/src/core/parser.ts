@@ -1,0 +1,210 @@
+import type { CellNode, LineInfo, Property, Segment, SpaceDirective, Token } from './ast';
+import { diag, type CellDiagnostic } from './diagnostics';
+import { rangeOf, splitLines } from './text';
+
+export interface ParsedDocument {
+  lines: string[];
+  lineInfo: LineInfo[];
+  cells: CellNode[];
+  directives: SpaceDirective[];
+  /** Syntax-level problems; the rest of the file is still parsed. */
+  diagnostics: CellDiagnostic[];
+}
+
+export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
+const PROPERTY_RE = /^([A-Za-z_][A-Za-z0-9_\-]*)[ \t]*:/;
+const MATRIX_ROW_RE = /^[\[\]0-9,\s.\-+eE]+$/;
+
+function indentOf(s: string): number {
+  let i = 0;
+  while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
+  return i;
+}
+
+/** Trims a slice of `line` and returns it with its column, or undefined when blank. */
+function segmentOf(line: string, lineNo: number, from: number, to: number): Segment | undefined {
+  let a = from;
+  let b = to;
+  while (a < b && /\s/.test(line[a])) a++;
+  while (b > a && /\s/.test(line[b - 1])) b--;
+  return a < b ? { text: line.slice(a, b), line: lineNo, start: a } : undefined;
+}
+
+/**
+ * Parses `.cells` text. Line-oriented and indentation-based, so recovery is per line:
+ * a malformed line yields a diagnostic and parsing resumes on the next one.
+ */
+export function parseDocument(text: string): ParsedDocument {
+  const lines = splitLines(text);
+  const lineInfo: LineInfo[] = new Array(lines.length);
+  const cells: CellNode[] = [];
+  const directives: SpaceDirective[] = [];
+  const diagnostics: CellDiagnostic[] = [];
+
+  let cell: CellNode | undefined;
+  let propIndent = -1;
+  let prop: Property | undefined;
+  let fileSpace: Token | undefined;
+
+  const endCell = () => {
+    cell = undefined;
+    prop = undefined;
+    propIndent = -1;
+  };
+
+  for (let ln = 0; ln < lines.length; ln++) {
+    const line = lines[ln];
+    const hash = line.indexOf('#');
+    const end = hash >= 0 ? hash : line.length;
+    const content = line.slice(0, end);
+    const info: LineInfo = { kind: 'blank', comment: hash, cell: -1 };
+    lineInfo[ln] = info;
+    if (content.trim() === '') {
+      info.kind = hash >= 0 ? 'comment' : 'blank';
+      // Comments and blank lines inside a cell belong to it (folding, formatting).
+      if (cell) info.cell = cells.length - 1;
+      continue;
+    }
+    const indent = indentOf(content);
+    const body = segmentOf(line, ln, indent, end)!;
+
+    if (indent === 0) {
+      const words = body.text.split(/\s+/);
+      const kw = words[0].replace(/:$/, '');
+      if (kw === 'cell') {
+        endCell();
+        info.kind = 'header';
+        const afterKw = body.start + 4;
+        const nameSeg = segmentOf(line, ln, afterKw, end);
+        let name: Token | undefined;
+        if (!nameSeg) {
+          diagnostics.push(diag('missing-cell-name', 'error', rangeOf(ln, 0, 4), 'A cell needs a name: `cell my_cell`.'));
+        } else {
+          const m = /^\S+/.exec(nameSeg.text)!;
+          let nameText = m[0];
+          if (nameText.endsWith(':') && nameText.length > 1) nameText = nameText.slice(0, -1);
+          name = { text: nameText, range: rangeOf(ln, nameSeg.start, nameSeg.start + nameText.length) };
+          if (!NAME_RE.test(nameText)) {
+            diagnostics.push(diag('invalid-name', 'error', name.range,
+              `Invalid cell name '${nameText}': use letters, digits, '_', '-' or '.', starting with a letter or '_'.`));
+          }
+          const rest = segmentOf(line, ln, nameSeg.start + m[0].length, end);
+          if (rest) {
+            diagnostics.push(diag('syntax', 'error', rangeOf(ln, rest.start, rest.start + rest.text.length),
+              `Unexpected '${rest.text}' after the cell name. Properties go on the following indented lines.`));
+          }
+        }
+        info.cell = cells.length;
+        cell = { name, header: rangeOf(ln, 0, body.start + body.text.length), properties: [], range: rangeOf(ln, 0, body.start + body.text.length), fileSpace };
+        cells.push(cell);
+        continue;
+      }
+      if (kw === 'space') {
+        endCell();
+        info.kind = 'directive';
+        const kwEnd = body.text.startsWith('space:') ? 6 : 5;
+        const nameSeg = segmentOf(line, ln, body.start + kwEnd, end);
+        const range = rangeOf(ln, 0, body.start + body.text.length);
+        let name: Token | undefined;
+        if (!nameSeg) {
+          diagnostics.push(diag('space-directive', 'error', range, 'Name the search space: `space nasbench101`, `space nasbench201` or `space darts`.'));
+        } else {
+          const m = /^\S+/.exec(nameSeg.text)!;
+          name = { text: m[0], range: rangeOf(ln, nameSeg.start, nameSeg.start + m[0].length) };
+          const rest = segmentOf(line, ln, nameSeg.start + m[0].length, end);
+          if (rest) {
+            diagnostics.push(diag('syntax', 'error', rangeOf(ln, rest.start, rest.start + rest.text.length), `Unexpected '${rest.text}' after the space name.`));
+          }
+        }
+        directives.push({ name, range });
+        fileSpace = name;
+        continue;
+      }
+      if (cell && PROPERTY_RE.test(body.text)) {
+        // A property that lost its indentation: keep it in the cell so the rest still validates.
+        diagnostics.push(diag('bad-indentation', 'error', rangeOf(ln, 0, body.start + body.text.length),
+          'Properties of a cell must be indented under its `cell` line.'));
+        addProperty(ln, line, body, end, cells.length - 1, info);
+        continue;
+      }
+      info.kind = 'invalid';
+      endCell();
+      diagnostics.push(diag('syntax', 'error', rangeOf(ln, 0, body.start + body.text.length),
+        `Expected \`cell NAME\` or \`space NAME\` at the start of a line, found '${clip(body.text)}'.`));
+      continue;
+    }
+
+    // Indented line.
+    if (!cell) {
+      info.kind = 'invalid';
+      diagnostics.push(diag('syntax', 'error', rangeOf(ln, body.start, body.start + body.text.length),
+        'This indented line is not inside a cell. Start a cell with `cell NAME`.'));
+      continue;
+    }
+    const cellIndex = cells.length - 1;
+    if (prop && indent > propIndent) {
+      continuation(ln, body, cellIndex, info);
+      continue;
+    }
+    if (PROPERTY_RE.test(body.text)) {
+      if (propIndent < 0) propIndent = indent;
+      else if (indent !== propIndent) {
+        diagnostics.push(diag('bad-indentation', 'warning', rangeOf(ln, 0, indent),
+          `Inconsistent indentation: other properties of this cell are indented by ${propIndent}.`));
+      }
+      addProperty(ln, line, body, end, cellIndex, info);
+      continue;
+    }
+    if (prop && MATRIX_ROW_RE.test(body.text) && isEmptyOrMatrix(prop)) {
+      diagnostics.push(diag('bad-indentation', 'warning', rangeOf(ln, 0, indent),
+        `Indent continuation lines more than the \`${prop.key.text}:\` key.`));
+      continuation(ln, body, cellIndex, info);
+      continue;
+    }
+    info.kind = 'invalid';
+    info.cell = cellIndex;
+    diagnostics.push(diag('syntax', 'error', rangeOf(ln, body.start, body.start + body.text.length),
+      `Expected \`key: value\`, found '${clip(body.text)}'.`));
+  }
+
+  return { lines, lineInfo, cells, directives, diagnostics };
+
+  function addProperty(ln: number, line: string, body: Segment, end: number, cellIndex: number, info: LineInfo) {
+    const m = PROPERTY_RE.exec(body.text)!;
+    const key: Token = { text: m[1], range: rangeOf(ln, body.start, body.start + m[1].length) };
+    const valueSeg = segmentOf(line, ln, body.start + m[0].length, end);
+    prop = {
+      key,
+      segments: valueSeg ? [valueSeg] : [],
+      range: rangeOf(ln, body.start, body.start + body.text.length),
+    };
+    info.kind = 'property';
+    info.cell = cellIndex;
+    cell!.properties.push(prop);
+    cell!.range = { start: cell!.range.start, end: prop.range.end };
+  }
+
+  function continuation(ln: number, body: Segment, cellIndex: number, info: LineInfo) {
+    prop!.segments.push(body);
+    prop!.range = { start: prop!.range.start, end: { line: ln, character: body.start + body.text.length } };
+    cell!.range = { start: cell!.range.start, end: prop!.range.end };
+    info.kind = 'continuation';
+    info.cell = cellIndex;
+  }
+}
+
+function isEmptyOrMatrix(p: Property): boolean {
+  return p.key.text === 'matrix' || p.segments.length === 0;
+}
+
+function clip(s: string): string {
+  return s.length > 40 ? s.slice(0, 37) + '...' : s;
+}
+
+/** The cell whose range (header to last property) contains `line`, or whose block it sits in. */
+export function cellIndexAtLine(doc: ParsedDocument, line: number): number {
+  if (line < 0 || line >= doc.lineInfo.length) return -1;
+  const own = doc.lineInfo[line].cell;
+  if (own >= 0) return own;
+  return -1;
+}
