@@ -40,7 +40,7 @@ export class CellContext {
     return { start: { line: first.line, character: first.start }, end: { line: last.line, character: last.start + last.text.length } };
   }
 
-  missing(key: string, message: string) {
+  missing(_key: string, message: string) {
     this.report('missing-key', 'error', this.anchor, message);
   }
 

@@ -1,0 +1,69 @@
+import type { Analysis, AnalyzedCell } from '../core/analyze';
+import { containsPosition, type Position, type Range } from '../core/text';
+import { KEY_DOCS, METRIC_KEYS, SPACES } from '../core/spaces';
+import { formatArch, nb201Table } from '../core/spaces/nasbench201';
+import { cellAt } from './cellAt';
+
+export interface HoverResult {
+  markdown: string;
+  range: Range;
+}
+
+const SOURCE_LABEL = { key: '', inferred: ' (from its keys)', file: ' (file default)', default: ' (default)' } as const;
+
+const NB201_HOVER_COLUMNS: [string, string][] = [
+  ['cifar10_valid_valid_acc', 'CIFAR-10 valid'],
+  ['cifar10_test_acc', 'CIFAR-10 test'],
+  ['cifar100_test_acc', 'CIFAR-100 test'],
+  ['imagenet16_120_test_acc', 'ImageNet16-120 test'],
+];
+
+/** Markdown describing a cell: space, size before/after pruning, canonical id, ops, metrics. */
+export function describeCell(c: AnalyzedCell): string {
+  const title = c.space ? SPACES[c.space].title : 'unknown space';
+  const out = [`**cell ${c.name ?? '(unnamed)'}** · ${title}${SOURCE_LABEL[c.spaceSource]}`, ''];
+  const f = c.facts;
+  if (!f) {
+    const errors = c.diagnostics.filter((d) => d.severity === 'error').length;
+    out.push(errors ? `Not a valid ${title} cell yet (${errors} error${errors > 1 ? 's' : ''}).` : 'Incomplete cell.');
+  } else {
+    if (f.space === 'nasbench101') {
+      const pruned = f.prunedVertices !== f.vertices || f.prunedEdges !== f.edges;
+      out.push(`${f.vertices} vertices, ${f.edges} edges${pruned ? ` → after pruning ${f.prunedVertices} vertices, ${f.prunedEdges} edges` : ' (nothing to prune)'}`, '');
+      out.push(f.id ? `NAS-Bench-101 hash \`${f.id}\`` : 'No NAS-Bench-101 hash: input and output are not connected.');
+    } else if (f.space === 'nasbench201') {
+      out.push(`${f.vertices} nodes, ${f.edges} edges (fixed topology)`, '');
+      out.push(`NAS-Bench-201 index **${f.id}**`);
+      if (c.spec?.space === 'nasbench201') out.push('', `\`${formatArch(c.spec.ops)}\``);
+      const row = Number(f.id);
+      if (row >= 0) {
+        const t = nb201Table();
+        const cells = NB201_HOVER_COLUMNS.map(([col, label]) => `${label} ${t.columns.get(col)![row].toFixed(2)}%`);
+        out.push('', `Benchmark (200 epochs, mean of seeds): ${cells.join(' · ')}`);
+      }
+    } else {
+      out.push(`${f.vertices}-node graph per cell, ${f.edges} edges`, '', `DARTS graph hash \`${f.id}\``);
+    }
+    out.push('', f.summary);
+  }
+  const metrics = Object.entries(c.metrics).map(([k, v]) => `${k} ${v}${METRIC_KEYS[k]?.percent ? '%' : ''}`);
+  if (metrics.length) out.push('', `Measured: ${metrics.join(' · ')}`);
+  return out.join('\n');
+}
+
+export function hover(a: Analysis, pos: Position): HoverResult | undefined {
+  const c = cellAt(a, pos);
+  if (!c) {
+    const d = a.doc.directives.find((x) => containsPosition(x.range, pos));
+    if (d?.name && d.name.text in SPACES) {
+      const s = SPACES[d.name.text as keyof typeof SPACES];
+      return { markdown: `**${s.title}** — default space for the cells below.\n\n${s.summary}`, range: d.range };
+    }
+    return undefined;
+  }
+  const prop = c.node.properties.find((p) => containsPosition(p.key.range, pos));
+  if (prop && KEY_DOCS[prop.key.text]) {
+    return { markdown: `**${prop.key.text}** — ${KEY_DOCS[prop.key.text]}`, range: prop.key.range };
+  }
+  return { markdown: describeCell(c), range: c.node.range };
+}
