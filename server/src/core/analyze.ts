@@ -65,14 +65,14 @@ function resolveSpace(cell: CellNode, opts: AnalyzeOptions, out: CellDiagnostic[
     out.push(unknownSpace(tok));
     return { space: undefined, source: 'key' };
   }
+  // No `space:` key: the file's `space` line (or the default), unless the cell's keys only make sense in another space.
+  const fromFile = cell.fileSpace !== undefined;
+  if (fromFile && !isSpaceId(cell.fileSpace!.text)) return { space: undefined, source: 'file' }; // reported once, on the `space` line
+  const base: SpaceId = fromFile ? (cell.fileSpace!.text as SpaceId) : opts.defaultSpace;
   const keys = new Set(cell.properties.map((p) => p.key.text));
-  if (keys.has('arch')) return { space: 'nasbench201', source: 'inferred' };
-  if (keys.has('normal') || keys.has('reduce')) return { space: 'darts', source: 'inferred' };
-  if (cell.fileSpace) {
-    // An unknown file-level space is reported once, on the `space` line; its cells get no space checks.
-    return isSpaceId(cell.fileSpace.text) ? { space: cell.fileSpace.text, source: 'file' } : { space: undefined, source: 'file' };
-  }
-  return { space: opts.defaultSpace, source: 'default' };
+  if (keys.has('arch') && base !== 'nasbench201') return { space: 'nasbench201', source: 'inferred' };
+  if ((keys.has('normal') || keys.has('reduce')) && base !== 'darts') return { space: 'darts', source: 'inferred' };
+  return { space: base, source: fromFile ? 'file' : 'default' };
 }
 
 export function unknownSpace(tok: Token): CellDiagnostic {

@@ -44,6 +44,8 @@ export function parseDocument(text: string): ParsedDocument {
   let cell: CellNode | undefined;
   let propIndent = -1;
   let prop: Property | undefined;
+  /** The current property lost its indentation (recovery); indented `key:` lines are not its continuation. */
+  let propUnindented = false;
   let fileSpace: Token | undefined;
 
   const endCell = () => {
@@ -125,6 +127,7 @@ export function parseDocument(text: string): ParsedDocument {
         diagnostics.push(diag('bad-indentation', 'error', rangeOf(ln, 0, body.start + body.text.length),
           'Properties of a cell must be indented under its `cell` line.'));
         addProperty(ln, line, body, end, cells.length - 1, info);
+        propUnindented = true;
         continue;
       }
       info.kind = 'invalid';
@@ -142,7 +145,7 @@ export function parseDocument(text: string): ParsedDocument {
       continue;
     }
     const cellIndex = cells.length - 1;
-    if (prop && indent > propIndent) {
+    if (prop && indent > propIndent && !(propUnindented && PROPERTY_RE.test(body.text))) {
       continuation(ln, body, cellIndex, info);
       continue;
     }
@@ -173,6 +176,7 @@ export function parseDocument(text: string): ParsedDocument {
     const m = PROPERTY_RE.exec(body.text)!;
     const key: Token = { text: m[1], range: rangeOf(ln, body.start, body.start + m[1].length) };
     const valueSeg = segmentOf(line, ln, body.start + m[0].length, end);
+    propUnindented = false;
     prop = {
       key,
       segments: valueSeg ? [valueSeg] : [],
