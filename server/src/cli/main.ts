@@ -2,6 +2,7 @@ import { analyze } from '../core/analyze';
 import type { Severity } from '../core/diagnostics';
 import { formatText } from '../core/format';
 import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
+import { stripBom } from '../core/text';
 import { expandInputs, readText, UsageError, writeAtomic } from './files';
 
 declare const __VERSION__: string;
@@ -64,7 +65,7 @@ function checkFlags(args: Args, allowed: string[]) {
 function validate(args: Args, out: (s: string) => void, err: (s: string) => void): number {
   checkFlags(args, ['--json']);
   const files = expandInputs(args.files);
-  const texts = files.map((f) => [f, readText(f)] as const);
+  const texts = files.map((f) => [f, stripBom(readText(f))] as const);
   const rows: object[] = [];
   let errors = 0;
   let warnings = 0;
@@ -91,7 +92,7 @@ function hash(args: Args, out: (s: string) => void): number {
   const rows: { file: string; cell: string | null; line: number; space: string | null; kind: string | null; id: string | null }[] = [];
   let errors = 0;
   for (const file of expandInputs(args.files)) {
-    const a = analyze(readText(file), { defaultSpace: args.space });
+    const a = analyze(stripBom(readText(file)), { defaultSpace: args.space });
     for (const c of a.cells) {
       const ok = !!c.facts?.id && !c.diagnostics.some((d) => d.severity === 'error');
       if (!ok) errors++;
@@ -110,8 +111,7 @@ function format(args: Args, out: (s: string) => void, err: (s: string) => void):
   let unformatted = 0;
   for (const file of files) {
     const text = readText(file);
-    const bom = text.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
-    const formatted = bom + formatText(text);
+    const formatted = formatText(text);
     if (args.flags.has('--write')) {
       if (formatted !== text) {
         writeAtomic(file, formatted);

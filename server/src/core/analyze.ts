@@ -8,6 +8,7 @@ import { compareDiagnostics, diag, type CellDiagnostic } from './diagnostics';
 import { parseDocument, type ParsedDocument } from './parser';
 import { ALL_KEYS, isSpaceId, METRIC_KEYS, SPACE_IDS, SPACES, type SpaceId } from './spaces';
 import { suggestName } from './suggest';
+import type { Range } from './text';
 import { joined, parseNumber } from './values';
 
 export interface AnalyzeOptions {
@@ -154,6 +155,39 @@ export function analyzeCell(cell: CellNode, index: number, opts: AnalyzeOptions)
   return { index, node: cell, name: cell.name?.text, space, spaceSource: source, spec, facts, metrics, diagnostics: ctx.diagnostics };
 }
 
+/**
+ * Per-cell results depend only on the cell's own lines, the file-level space in effect and the default
+ * space, so an edit re-checks just the cells it touched; the rest are reused with their diagnostics
+ * shifted to the cell's current line.
+ */
+interface CachedCell {
+  result: Omit<AnalyzedCell, 'index' | 'node'>;
+  headerLine: number;
+}
+const cellCache = new Map<string, CachedCell>();
+const CELL_CACHE_LIMIT = 100_000;
+
+function shiftDiagnostic(d: CellDiagnostic, delta: number): CellDiagnostic {
+  const r = (x: Range): Range => ({ start: { line: x.start.line + delta, character: x.start.character }, end: { line: x.end.line + delta, character: x.end.character } });
+  return { ...d, range: r(d.range), related: d.related?.map((x) => ({ ...x, range: r(x.range) })) };
+}
+
+function analyzeCellCached(doc: ParsedDocument, cell: CellNode, index: number, opts: AnalyzeOptions): AnalyzedCell {
+  const first = cell.header.start.line;
+  const key = `${cell.fileSpace?.text ?? ''}\u0000${opts.defaultSpace}\u0000${doc.lines.slice(first, cell.range.end.line + 1).join('\n')}`;
+  const hit = cellCache.get(key);
+  if (hit) {
+    const delta = first - hit.headerLine;
+    const diagnostics = delta === 0 ? hit.result.diagnostics : hit.result.diagnostics.map((d) => shiftDiagnostic(d, delta));
+    return { ...hit.result, diagnostics, index, node: cell };
+  }
+  const fresh = analyzeCell(cell, index, opts);
+  if (cellCache.size >= CELL_CACHE_LIMIT) cellCache.clear();
+  const { index: _i, node: _n, ...result } = fresh;
+  cellCache.set(key, { result, headerLine: first });
+  return fresh;
+}
+
 /** Cross-cell checks: duplicate names (error) and isomorphic twins (warning pointing at the first). */
 function checkDocument(cells: AnalyzedCell[]): CellDiagnostic[] {
   const out: CellDiagnostic[] = [];
@@ -195,7 +229,7 @@ export function* analyzeSteps(text: string, opts: AnalyzeOptions = DEFAULT_OPTIO
   const doc = parseDocument(text);
   const cells: AnalyzedCell[] = [];
   for (let i = 0; i < doc.cells.length; i++) {
-    cells.push(analyzeCell(doc.cells[i], i, opts));
+    cells.push(analyzeCellCached(doc, doc.cells[i], i, opts));
     if ((i + 1) % sliceCells === 0) yield i + 1;
   }
   const diagnostics = [...doc.diagnostics, ...checkDirectives(doc), ...cells.flatMap((c) => c.diagnostics), ...checkDocument(cells)];

@@ -1,5 +1,5 @@
 import type { Property } from './ast';
-import { parseDocument, type ParsedDocument } from './parser';
+import { parseDocument } from './parser';
 import { detectEol, type Range } from './text';
 import { readMatrix, words } from './values';
 
@@ -17,11 +17,16 @@ const CONT_INDENT = '    ';
  * cells, a final newline. Lines the parser could not read are kept as they are (only trailing spaces
  * go), so formatting never loses text. Idempotent: format(format(x)) === format(x).
  */
-export function formatText(text: string, doc: ParsedDocument = parseDocument(text)): string {
+export function formatText(original: string): string {
+  // A byte-order mark is kept as it is, outside the formatted body.
+  const bom = original.charCodeAt(0) === 0xfeff ? '\ufeff' : '';
+  const text = bom ? original.slice(1) : original;
+  const doc = parseDocument(text);
   const eol = detectEol(text);
   const { lines, lineInfo } = doc;
   const badLines = new Set<number>();
-  for (const d of doc.diagnostics) for (let l = d.range.start.line; l <= d.range.end.line; l++) badLines.add(l);
+  // Indentation problems are exactly what formatting repairs; other syntax errors keep their lines verbatim.
+  for (const d of doc.diagnostics) if (d.code !== 'bad-indentation') for (let l = d.range.start.line; l <= d.range.end.line; l++) badLines.add(l);
 
   const propAt = new Map<number, Property>();
   for (const c of doc.cells) for (const p of c.properties) propAt.set(p.key.range.start.line, p);
@@ -76,7 +81,7 @@ export function formatText(text: string, doc: ParsedDocument = parseDocument(tex
     }
   }
   while (out.length > 0 && out[out.length - 1] === '') out.pop();
-  return out.length ? out.join(eol) + eol : '';
+  return bom + (out.length ? out.join(eol) + eol : '');
 }
 
 /** Keeps a trailing comment's column when it still fits (users align them); else two spaces. */

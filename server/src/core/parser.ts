@@ -22,11 +22,16 @@ function indentOf(s: string): number {
 }
 
 /** Trims a slice of `line` and returns it with its column, or undefined when blank. */
+function isWs(c: number): boolean {
+  // ASCII whitespace, NBSP, BOM and the Unicode spaces JavaScript's \s matches.
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
+}
+
 function segmentOf(line: string, lineNo: number, from: number, to: number): Segment | undefined {
   let a = from;
   let b = to;
-  while (a < b && /\s/.test(line[a])) a++;
-  while (b > a && /\s/.test(line[b - 1])) b--;
+  while (a < b && isWs(line.charCodeAt(a))) a++;
+  while (b > a && isWs(line.charCodeAt(b - 1))) b--;
   return a < b ? { text: line.slice(a, b), line: lineNo, start: a } : undefined;
 }
 
@@ -58,21 +63,19 @@ export function parseDocument(text: string): ParsedDocument {
     const line = lines[ln];
     const hash = line.indexOf('#');
     const end = hash >= 0 ? hash : line.length;
-    const content = line.slice(0, end);
     const info: LineInfo = { kind: 'blank', comment: hash, cell: -1 };
     lineInfo[ln] = info;
-    if (content.trim() === '') {
+    const body = segmentOf(line, ln, 0, end);
+    if (!body) {
       info.kind = hash >= 0 ? 'comment' : 'blank';
       // Comments and blank lines inside a cell belong to it (folding, formatting).
       if (cell) info.cell = cells.length - 1;
       continue;
     }
-    const indent = indentOf(content);
-    const body = segmentOf(line, ln, indent, end)!;
+    const indent = indentOf(line);
 
     if (indent === 0) {
-      const words = body.text.split(/\s+/);
-      const kw = words[0].replace(/:$/, '');
+      const kw = /^[^\s:]*/.exec(body.text)![0];
       if (kw === 'cell') {
         endCell();
         info.kind = 'header';

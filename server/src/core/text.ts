@@ -24,10 +24,17 @@ export function containsPosition(r: Range, p: Position): boolean {
   return true;
 }
 
-/** Splits on CRLF, CR or LF; a leading byte-order mark is dropped (editors never show it). */
+/**
+ * Splits on CRLF, CR or LF. A leading byte-order mark stays in line 0 (the parser treats it as
+ * whitespace) so columns match what LSP clients that keep it send; VS Code strips it before us.
+ */
 export function splitLines(text: string): string[] {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   return text.split(/\r\n|\r|\n/);
+}
+
+/** The text without a leading byte-order mark (for the CLI, whose columns are what users see). */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 export function detectEol(text: string): string {

@@ -23,7 +23,6 @@ const settingsCache = new Map<string, Promise<ValidationSettings>>();
 const analyses = new Map<string, { version: number; settings: ValidationSettings; analysis: Analysis }>();
 const timers = new Map<string, NodeJS.Timeout>();
 const lastRun = new Map<string, number>();
-const running = new Map<string, number>();
 
 connection.onInitialize((params): InitializeResult => {
   pullConfig = !!params.capabilities.workspace?.configuration;
@@ -85,57 +84,64 @@ function schedule(doc: TextDocument, immediate = false) {
   });
 }
 
-async function validate(uri: string) {
+/** At most one analysis per document version; hover/completion join it instead of starting another. */
+const inflight = new Map<string, { version: number; promise: Promise<Analysis | undefined> }>();
+
+function validate(uri: string): Promise<Analysis | undefined> {
   const doc = documents.get(uri);
-  if (!doc) return;
-  const version = doc.version;
-  running.set(uri, version);
+  if (!doc) return Promise.resolve(undefined);
+  const existing = inflight.get(uri);
+  if (existing && existing.version === doc.version) return existing.promise;
+  const promise = runValidation(uri, doc.version);
+  inflight.set(uri, { version: doc.version, promise });
+  void promise.finally(() => {
+    if (inflight.get(uri)?.promise === promise) inflight.delete(uri);
+  });
+  return promise;
+}
+
+/** Analyses in slices, publishes, and returns the analysis; undefined if a newer version superseded it. */
+async function runValidation(uri: string, version: number): Promise<Analysis | undefined> {
   lastRun.set(uri, Date.now());
   const settings = await settingsFor(uri);
-  if (!settings.enable) {
-    analyses.delete(uri);
-    void connection.sendDiagnostics({ uri, version, diagnostics: [] });
-    return;
-  }
   const start = performance.now();
   let sliceStart = start;
   let active = 0;
-  const steps = analyzeSteps(doc.getText(), { defaultSpace: settings.defaultSpace }, 200);
+  const text = documents.get(uri)?.getText();
+  if (text === undefined || documents.get(uri)?.version !== version) return undefined;
+  const steps = analyzeSteps(text, { defaultSpace: settings.defaultSpace }, 200);
   for (;;) {
     const r = steps.next();
     if (r.done) {
       active += performance.now() - sliceStart;
       analyses.set(uri, { version, settings, analysis: r.value });
-      const diagnostics = r.value.diagnostics.map((d) => toLsp(uri, d));
+      const diagnostics = settings.enable ? r.value.diagnostics.map((d) => toLsp(uri, d)) : [];
       void connection.sendDiagnostics({ uri, version, diagnostics });
       const params: ValidatedParams = { uri, version, cells: r.value.cells.length, diagnostics: diagnostics.length, analysisMs: active };
       void connection.sendNotification(VALIDATED_NOTIFICATION, params);
-      return;
+      return r.value;
     }
     if (performance.now() - sliceStart > 15) {
       active += performance.now() - sliceStart;
       await new Promise((res) => setImmediate(res));
       sliceStart = performance.now();
-      if (documents.get(uri)?.version !== version || running.get(uri) !== version) return; // superseded
+      if (documents.get(uri)?.version !== version) return undefined; // superseded by a newer edit
     }
   }
 }
 
-/** The analysis for the document's current version: the cached one, else computed now. */
+/** The analysis for the document's current version: cached, in flight, or started now (skipping the debounce). */
 async function current(uri: string): Promise<Analysis | undefined> {
-  const doc = documents.get(uri);
-  if (!doc) return undefined;
-  const cached = analyses.get(uri);
-  if (cached && cached.version === doc.version) return cached.analysis;
-  const settings = await settingsFor(uri);
-  const steps = analyzeSteps(doc.getText(), { defaultSpace: settings.defaultSpace }, Number.MAX_SAFE_INTEGER);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) {
-      analyses.set(uri, { version: doc.version, settings, analysis: r.value });
-      return r.value;
-    }
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const doc = documents.get(uri);
+    if (!doc) return undefined;
+    const cached = analyses.get(uri);
+    if (cached && cached.version === doc.version) return cached.analysis;
+    clearTimeout(timers.get(uri));
+    const a = await validate(uri);
+    if (a) return a;
   }
+  return undefined;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {
@@ -165,7 +171,7 @@ documents.onDidOpen((e) => schedule(e.document, true));
 documents.onDidChangeContent((e) => schedule(e.document));
 documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
-  for (const m of [timers, analyses, lastRun, running, settingsCache] as Map<string, unknown>[]) m.delete(e.document.uri);
+  for (const m of [timers, analyses, lastRun, inflight, settingsCache] as Map<string, unknown>[]) m.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 

@@ -61,6 +61,7 @@ export function hover(a: Analysis, pos: Position): HoverResult | undefined {
     }
     return undefined;
   }
+  if (!containsPosition(c.node.range, pos)) return undefined; // blank or comment lines after the cell
   const prop = c.node.properties.find((p) => containsPosition(p.key.range, pos));
   if (prop && KEY_DOCS[prop.key.text]) {
     return { markdown: `**${prop.key.text}** — ${KEY_DOCS[prop.key.text]}`, range: prop.key.range };
