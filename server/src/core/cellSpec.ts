@@ -10,6 +10,9 @@ export type CellSpec =
   | { space: 'nasbench201'; ops: string[] }
   | { space: 'darts'; normal: Genotype; reduce: Genotype; reduceGiven: boolean };
 
+/** Larger (invalid) NB101 cells get no hash; the validator reports their size instead. */
+export const MAX_HASHED_VERTICES = 12;
+
 export interface CellFacts {
   space: SpaceId;
   vertices: number;
@@ -43,10 +46,12 @@ export function computeFacts(spec: CellSpec): CellFacts {
     case 'nasbench101': {
       const p = prune(spec);
       const pm = p.valid ? p.matrix : [];
+      // The hash is O(V³) md5 work; beyond the space's size it identifies nothing, so skip it there.
+      const hashable = p.valid && pm.length <= MAX_HASHED_VERTICES;
       return {
         space: spec.space, vertices: spec.matrix.length, edges: edgeCount(spec.matrix),
         prunedVertices: pm.length, prunedEdges: edgeCount(pm),
-        id: p.valid ? nb101Hash({ matrix: p.matrix, ops: p.ops }) : '',
+        id: hashable ? nb101Hash({ matrix: p.matrix, ops: p.ops }) : '',
         idKind: 'nb101-hash', summary: countOps(p.valid ? p.ops : spec.ops),
       };
     }

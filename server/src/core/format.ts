@@ -28,11 +28,13 @@ export function formatText(original: string): string {
   // Indentation problems are exactly what formatting repairs; other syntax errors keep their lines verbatim.
   for (const d of doc.diagnostics) if (d.code !== 'bad-indentation') for (let l = d.range.start.line; l <= d.range.end.line; l++) badLines.add(l);
 
+  const directiveAt = new Map(doc.directives.map((d) => [d.range.start.line, d.name?.text ?? '']));
+  const headerAt = new Map(doc.cells.map((c) => [c.header.start.line, c.name?.text ?? '']));
   const propAt = new Map<number, Property>();
   for (const c of doc.cells) for (const p of c.properties) propAt.set(p.key.range.start.line, p);
 
   const out: string[] = [];
-  const emit = (s: string) => out.push(s.replace(/\s+$/, ''));
+  const emit = (s: string) => out.push(s.trimEnd());
   const lastIndented = () => out.length > 0 && /^\s+\S/.test(out[out.length - 1]);
 
   for (let i = 0; i < lines.length; i++) {
@@ -41,7 +43,9 @@ export function formatText(original: string): string {
     const comment = info.comment >= 0 ? line.slice(info.comment).trimEnd() : '';
     const withComment = (content: string) => attachComment(content, comment, info.comment);
     if (badLines.has(i) || info.kind === 'invalid') {
-      emit(line);
+      // Inside a cell, an unreadable indented line moves to the property indent so it cannot turn
+      // into a continuation of the (re-indented) property above it.
+      emit(info.kind === 'invalid' && info.cell >= 0 && /^\s/.test(line) ? KEY_INDENT + line.trim() : line);
       continue;
     }
     switch (info.kind) {
@@ -55,14 +59,12 @@ export function formatText(original: string): string {
         break;
       }
       case 'directive': {
-        const name = line.slice(0, info.comment >= 0 ? info.comment : line.length).trim().replace(/^space\s*:?\s*/, '');
-        emit(withComment(`space ${name}`));
+        emit(withComment(`space ${directiveAt.get(i)}`));
         break;
       }
       case 'header': {
         if (lastIndented()) out.push('');
-        const name = line.slice(0, info.comment >= 0 ? info.comment : line.length).trim().replace(/^cell\s+/, '').replace(/:$/, '');
-        emit(withComment(`cell ${name}`));
+        emit(withComment(`cell ${headerAt.get(i)}`));
         break;
       }
       case 'property': {
@@ -112,8 +114,10 @@ function renderProperty(p: Property, lines: string[], info: { comment: number }[
   if (key === 'matrix') {
     const diags: never[] = [];
     const m = p.segments.length ? readMatrix(p.segments, diags) : undefined;
-    if (!m || diags.length || m.rows.length === 0) return undefined;
-    const width = Math.max(...m.rows.flat().map((t) => t.text.length));
+    // Only well-formed small 0/1-ish matrices are re-laid out; anything odd stays as written.
+    if (!m || diags.length || m.rows.length === 0 || m.rows.some((r) => r.length === 0)) return undefined;
+    if (m.rows.some((r) => r.some((t) => !/^\d{1,3}$/.test(t.text)))) return undefined;
+    const width = m.rows.reduce((w, r) => r.reduce((x, t) => Math.max(x, t.text.length), w), 1);
     const rows = m.rows.map((r) => r.map((t) => t.text.padStart(width)).join(' '));
     // Row comments survive only when each row sat on its own line.
     const rowLines = m.rows.map((r) => r[0]?.range.start.line ?? -1);
@@ -160,6 +164,9 @@ export function formatEdits(text: string): TextEdit[] {
   while (a < max && text.charCodeAt(a) === formatted.charCodeAt(a)) a++;
   let b = 0;
   while (b < max - a && text.charCodeAt(text.length - 1 - b) === formatted.charCodeAt(formatted.length - 1 - b)) b++;
+  // Never cut a CRLF pair in half: clients apply edits to whole line breaks.
+  if (a > 0 && text.charCodeAt(a - 1) === 13 && text.charCodeAt(a) === 10) a--;
+  if (b > 0 && text.charCodeAt(text.length - b - 1) === 13 && text.charCodeAt(text.length - b) === 10) b--;
   return [{ range: { start: positionAt(text, a), end: positionAt(text, text.length - b) }, newText: formatted.slice(a, formatted.length - b) }];
 }
 

@@ -57,6 +57,10 @@ export function readMatrix(segments: Segment[], diags: CellDiagnostic[]): Matrix
           diags.push(diag('matrix-syntax', 'error', rangeOf(seg.line, seg.start + i, seg.start + i + 1), 'Matrices nest at most two levels of brackets.'));
           return undefined;
         }
+        if (current && current.length > 0) {
+          diags.push(diag('matrix-syntax', 'error', rangeOf(seg.line, seg.start + i, seg.start + i + 1), "A '[' inside a row: close the row with ']' first."));
+          return undefined;
+        }
         current = [];
         i++;
       } else if (c === ']') {

@@ -1,4 +1,5 @@
 import type { Analysis, AnalyzedCell } from '../core/analyze';
+import { MAX_HASHED_VERTICES } from '../core/cellSpec';
 import { containsPosition, type Position, type Range } from '../core/text';
 import { KEY_DOCS, METRIC_KEYS, SPACES } from '../core/spaces';
 import { formatArch, nb201Table } from '../core/spaces/nasbench201';
@@ -30,7 +31,7 @@ export function describeCell(c: AnalyzedCell): string {
     if (f.space === 'nasbench101') {
       const pruned = f.prunedVertices !== f.vertices || f.prunedEdges !== f.edges;
       out.push(`${f.vertices} vertices, ${f.edges} edges${pruned ? ` → after pruning ${f.prunedVertices} vertices, ${f.prunedEdges} edges` : ' (nothing to prune)'}`, '');
-      out.push(f.id ? `NAS-Bench-101 hash \`${f.id}\`` : 'No NAS-Bench-101 hash: input and output are not connected.');
+      out.push(f.id ? `NAS-Bench-101 hash \`${f.id}\`` : f.prunedVertices > MAX_HASHED_VERTICES ? 'No NAS-Bench-101 hash: far larger than the space allows.' : 'No NAS-Bench-101 hash: input and output are not connected.');
     } else if (f.space === 'nasbench201') {
       out.push(`${f.vertices} nodes, ${f.edges} edges (fixed topology)`, '');
       out.push(`NAS-Bench-201 index **${f.id}**`);

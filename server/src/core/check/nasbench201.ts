@@ -42,7 +42,7 @@ function checkArch(ctx: CellContext): Nb201Spec | undefined {
     return undefined;
   }
   const seg = prop.segments[0];
-  const at = (a: number, b: number) => rangeOf(seg.line, seg.start + a, seg.start + Math.max(b, a + 1));
+  const at = (a: number, b: number) => rangeOf(seg.line, seg.start + Math.min(a, seg.text.length), seg.start + Math.min(Math.max(b, a + 1), seg.text.length));
   const { edges, problems } = parseArch(seg.text);
   for (const p of problems) ctx.report(p.code, 'error', at(p.start, p.end), p.message);
   let ok = problems.length === 0;

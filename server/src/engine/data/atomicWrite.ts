@@ -1,0 +1,45 @@
+/**
+ * Crash-safe file replacement: write a temp file in the same directory, fsync it, rename it over the
+ * target (atomic on POSIX and NTFS), then fsync the directory where the platform allows. A reader
+ * therefore sees either the old file or the complete new one, never a torn write, even when two
+ * processes (say the language server and the CLI) build the same cache at once.
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { basename, dirname, join } from 'node:path';
+
+export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): void {
+  const dir = dirname(path);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd = -1;
+  try {
+    fd = openSync(tmp, 'w', 0o644);
+    for (const c of chunks) {
+      let off = 0;
+      while (off < c.length) off += writeSync(fd, c, off, c.length - off);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd >= 0) closeSync(fd);
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already renamed or never created
+    }
+    throw e;
+  }
+  try {
+    const dfd = openSync(dir, 'r');
+    try {
+      fsyncSync(dfd);
+    } finally {
+      closeSync(dfd);
+    }
+  } catch {
+    // Directories cannot be opened/fsynced on Windows; the rename itself is still atomic there.
+  }
+}

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import './tfSetup';
+
+/**
+ * Binary cross-entropy on logits, clamped like PyTorch's BCELoss (log ≥ -100), per element.
+ * log σ(x) = -softplus(-x) and log(1 - σ(x)) = -softplus(x) stay finite where σ saturates.
+ */
+function bceLogits(logits: tf.Tensor, target: tf.Tensor): tf.Tensor {
+  const logP = tf.maximum(tf.softplus(logits.neg()).neg(), -100);
+  const log1mP = tf.maximum(tf.softplus(logits).neg(), -100);
+  return target.mul(logP).add(tf.scalar(1).sub(target).mul(log1mP)).neg();
+}
+
+/** Strict upper-triangular mask, N×N. */
+export function upperMask(n: number): tf.Tensor2D {
+  return tf.tidy(() => tf.linalg.bandPart(tf.ones([n, n]), 0, -1).sub(tf.eye(n)) as tf.Tensor2D);
+}
+
+export interface LossParts {
+  total: tf.Scalar;
+  ops: tf.Scalar;
+  adj: tf.Scalar;
+  kl: tf.Scalar;
+}
+
+/**
+ * The reference loss (§2.3): BCE(ops) mean over B·N·D + BCE(triu₁(adj)) mean over all B·N·N entries
+ * (masked entries contribute 0 but count) + KL with σ = exp(logSigma), divided again by B·N.
+ */
+export function vaeLoss(opsLogits: tf.Tensor3D, adjLogits: tf.Tensor3D, ops: tf.Tensor3D, adj: tf.Tensor3D, mu: tf.Tensor3D, logSigma: tf.Tensor3D, mask: tf.Tensor2D): LossParts {
+  const [b, n] = ops.shape;
+  const opsLoss = bceLogits(opsLogits, ops).mean() as tf.Scalar;
+  const adjLoss = bceLogits(adjLogits, adj).mul(mask).mean() as tf.Scalar;
+  const perNode = tf.scalar(1).add(logSigma.mul(2)).sub(mu.square()).sub(logSigma.mul(2).exp()).sum(2);
+  const kl = perNode.mean().mul(-0.5 / (b * n)) as tf.Scalar;
+  return { total: opsLoss.add(adjLoss).add(kl) as tf.Scalar, ops: opsLoss, adj: adjLoss, kl };
+}

@@ -1,0 +1,316 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '../model/tfSetup';
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import type { SpaceId } from '../../core/spaces';
+import type { BackendReport } from '../backend';
+import type { Dataset, ProgressFn } from '../data/dataset';
+import { loadOrBuildNb101 } from '../data/nasbench101Data';
+import { loadNb201 } from '../data/nasbench201Data';
+import { DARTS_REFERENCE_POOL, sampleDarts } from '../data/dartsSample';
+import { Rng } from '../data/random';
+import { trainHeldOutSplit } from '../data/split';
+import { Arch2vecModel } from '../model/arch2vecModel';
+import { DEFAULT_TRAIN, modelConfigFor, type ModelConfig, type TrainConfig } from '../model/config';
+import { FILES, readJson, readTensors, writeEmbeddings, writeJson, writeTensors } from '../store/modelDir';
+import type { NamedTensor } from '../store/tensorFile';
+import { reconstruction, validityUniqueness, type GenerativeMetrics, type ReconstructionMetrics } from './metrics';
+import { Stepper } from './step';
+
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+export interface PretrainOptions {
+  space: SpaceId;
+  modelDir: string;
+  /** Where the NB101 enumeration cache lives. */
+  cacheDir: string;
+  backend: BackendReport;
+  train?: Partial<TrainConfig>;
+  /** DARTS pool size (reference 600,000). */
+  dartsPool?: number;
+  /** Latent samples for validity/uniqueness per epoch (reference 10,000; 0 skips). */
+  validitySamples?: number;
+  /** Continue from checkpoint.a2v when it matches this configuration. */
+  resume?: boolean;
+  /** Stop each epoch after this many batches (quick runs and tests). */
+  maxStepsPerEpoch?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: PretrainProgress) => void;
+}
+
+export interface PretrainProgress {
+  phase: 'data' | 'train' | 'metrics' | 'embed' | 'done';
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss?: number;
+  graphsPerSec?: number;
+  etaSeconds?: number;
+  message?: string;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  mode: 'train' | 'eval';
+  loss: { total: number; ops: number; adj: number; kl: number };
+  reconstruction: ReconstructionMetrics;
+  generative?: GenerativeMetrics;
+  graphsPerSec: number;
+  seconds: number;
+}
+
+export interface ModelDirConfig {
+  format: 'arch2vec-model/1';
+  space: SpaceId;
+  model: ModelConfig;
+  train: TrainConfig;
+  data: { count: number; train: number; heldOut: number; id: string; dartsPool?: number };
+  backend: BackendReport;
+  versions: { arch2vec: string; tfjs: string; node: string };
+  epochsDone: number;
+  complete: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface CheckpointMeta {
+  epoch: number;
+  batch: number;
+  adamStep: number;
+  samplerState: number[];
+  configKey: string;
+}
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export function loadDataset(space: SpaceId, cacheDir: string, dartsPool: number, seed: number, onProgress?: ProgressFn): Dataset {
+  switch (space) {
+    case 'nasbench101': return loadOrBuildNb101(cacheDir, onProgress);
+    case 'nasbench201': return loadNb201();
+    case 'darts': return sampleDarts({ count: dartsPool, seed });
+  }
+}
+
+/** A short identity of the training data, so a model records exactly what it was trained on. */
+function dataId(ds: Dataset): string {
+  const h = createHash('sha256');
+  const adj = new Float32Array(ds.nodes * ds.nodes);
+  const ops = new Float32Array(ds.nodes * ds.opColumns);
+  const stride = Math.max(1, Math.floor(ds.count / 2000));
+  for (let i = 0; i < ds.count; i += stride) {
+    ds.fillEncoding(i, adj, ops);
+    h.update(Buffer.from(adj.buffer)).update(Buffer.from(ops.buffer));
+  }
+  return `${ds.space}:${ds.count}:${h.digest('hex').slice(0, 16)}`;
+}
+
+function configKey(space: SpaceId, train: TrainConfig, id: string): string {
+  const { epochs: _e, ...rest } = train;
+  return JSON.stringify({ space, ...rest, id });
+}
+
+/**
+ * Pretrains arch2vec on a whole search space: the reference protocol (§2.3, §3) with progress,
+ * cancellation (checkpoint written, resumable), an atomic checkpoint every epoch, per-epoch metrics,
+ * and finally the embedding table of every cell in the space.
+ */
+export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDirConfig; metrics: EpochMetrics[] }> {
+  const train: TrainConfig = { ...DEFAULT_TRAIN, ...opts.train };
+  const report = (p: PretrainProgress) => opts.onProgress?.(p);
+  mkdirSync(opts.modelDir, { recursive: true });
+
+  report({ phase: 'data', epoch: 0, epochs: train.epochs, step: 0, steps: 0, message: `loading ${opts.space} training data` });
+  const dartsPool = opts.dartsPool ?? DARTS_REFERENCE_POOL;
+  const ds = loadDataset(opts.space, opts.cacheDir, dartsPool, train.seed, (p) =>
+    report({ phase: 'data', epoch: 0, epochs: train.epochs, step: p.done, steps: p.total, message: p.message ?? p.phase }));
+  const id = dataId(ds);
+  const split = trainHeldOutSplit(ds.count, train.seed);
+  const modelConfig = modelConfigFor(ds.nodes, ds.opColumns);
+  const model = new Arch2vecModel(modelConfig, new Rng(train.seed));
+  const stepper = new Stepper(model, train);
+  const sampler = new Rng(train.seed ^ 0x5eed);
+  const key = configKey(opts.space, train, id);
+  const now = new Date().toISOString();
+  const previous = readJson<ModelDirConfig>(opts.modelDir, FILES.config);
+  const config: ModelDirConfig = {
+    format: 'arch2vec-model/1', space: opts.space, model: modelConfig, train,
+    data: { count: ds.count, train: split.train.length, heldOut: split.heldOut.length, id, ...(opts.space === 'darts' ? { dartsPool } : {}) },
+    backend: opts.backend, versions: { arch2vec: VERSION, tfjs: tf.version_core, node: process.version },
+    epochsDone: 0, complete: false, createdAt: previous?.createdAt ?? now, updatedAt: now,
+  };
+  let metrics: EpochMetrics[] = [];
+  let startEpoch = 0;
+  let startBatch = 0;
+
+  if (opts.resume) {
+    const ckpt = readTensors<CheckpointMeta>(opts.modelDir, FILES.checkpoint);
+    if (ckpt) {
+      if (ckpt.meta.configKey !== key) throw new Error(`${opts.modelDir}: the checkpoint was trained with other settings or data; start a new model directory or drop --resume`);
+      restore(model, stepper, ckpt.tensors);
+      stepper.optimizer.step = ckpt.meta.adamStep;
+      sampler.setState(ckpt.meta.samplerState);
+      startEpoch = ckpt.meta.epoch;
+      startBatch = ckpt.meta.batch;
+      metrics = readJson<EpochMetrics[]>(opts.modelDir, FILES.metrics) ?? [];
+      metrics = metrics.filter((m) => m.epoch <= startEpoch);
+    }
+  }
+
+  const B = train.batchSize;
+  const n = ds.nodes;
+  const d = ds.opColumns;
+  const totalBatches = Math.ceil(split.train.length / B);
+  const steps = Math.min(totalBatches, opts.maxStepsPerEpoch ?? Infinity);
+  const adjBuf = new Float32Array(B * n * n);
+  const opsBuf = new Float32Array(B * n * d);
+
+  const saveCheckpoint = (epoch: number, batch: number) => {
+    const meta: CheckpointMeta = { epoch, batch, adamStep: stepper.optimizer.step, samplerState: sampler.getState(), configKey: key };
+    writeTensors(opts.modelDir, FILES.checkpoint, meta, snapshot(model, stepper));
+    writeJson(opts.modelDir, FILES.metrics, metrics);
+    writeJson(opts.modelDir, FILES.config, { ...config, epochsDone: epoch, updatedAt: new Date().toISOString() });
+  };
+
+  try {
+    for (let epoch = startEpoch; epoch < train.epochs; epoch++) {
+      // The reference trains epochs 2..N in eval mode by accident (§2.3); reproduce only on request.
+      const mode = train.referenceEvalModeQuirk && epoch > 0 ? 'eval' : 'train';
+      if (startBatch === 0) stepper.resetEpochStats();
+      const t0 = performance.now();
+      let graphs = 0;
+      let lastReport = t0;
+      let epochLoss = { total: 0, ops: 0, adj: 0, kl: 0 };
+      let lossBatches = 0;
+      for (let batch = startBatch; batch < steps; batch++) {
+        if (opts.signal?.aborted) {
+          saveCheckpoint(epoch, batch);
+          throw new CancelledError();
+        }
+        const start = batch * B;
+        const b = Math.min(B, split.train.length - start);
+        for (let s = 0; s < b; s++) ds.fillEncoding(split.train[start + s], adjBuf, opsBuf, s);
+        const adj = tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n]);
+        const ops = tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]);
+        stepper.step(ops, adj, mode, (train.seed * 1_000_003 + epoch * 100_000 + batch) >>> 0);
+        tf.dispose([adj, ops]);
+        graphs += b;
+        const nowMs = performance.now();
+        if (nowMs - lastReport > 500 || batch === steps - 1) {
+          const l = await stepper.drainLoss();
+          if (l) {
+            const k = batch - startBatch + 1 - lossBatches;
+            epochLoss = { total: epochLoss.total + l.total * k, ops: epochLoss.ops + l.ops * k, adj: epochLoss.adj + l.adj * k, kl: epochLoss.kl + l.kl * k };
+            lossBatches += k;
+          }
+          const rate = graphs / ((nowMs - t0) / 1000);
+          const remaining = (steps - batch - 1) * B + (train.epochs - epoch - 1) * steps * B;
+          report({ phase: 'train', epoch: epoch + 1, epochs: train.epochs, step: batch + 1, steps, loss: l?.total, graphsPerSec: rate, etaSeconds: remaining / rate });
+          lastReport = nowMs;
+          // Yield so cancellation and other messages get through on a busy event loop.
+          await new Promise((r) => setImmediate(r));
+        }
+      }
+      const seconds = (performance.now() - t0) / 1000;
+      startBatch = 0;
+      report({ phase: 'metrics', epoch: epoch + 1, epochs: train.epochs, step: steps, steps, message: 'held-out reconstruction, validity, uniqueness' });
+      const recon = await reconstruction(model, ds, split.heldOut);
+      let generative: GenerativeMetrics | undefined;
+      const samples = opts.validitySamples ?? 10_000;
+      if (samples > 0 && stepper.muCount > 1) {
+        const [mean, std] = await latentStats(stepper);
+        generative = await validityUniqueness(model, opts.space, mean, std, samples, sampler);
+      }
+      const lb = Math.max(1, lossBatches);
+      metrics.push({
+        epoch: epoch + 1, mode, loss: { total: epochLoss.total / lb, ops: epochLoss.ops / lb, adj: epochLoss.adj / lb, kl: epochLoss.kl / lb },
+        reconstruction: recon, generative, graphsPerSec: graphs / seconds, seconds,
+      });
+      saveCheckpoint(epoch + 1, 0);
+    }
+
+    report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: 0, steps: ds.count, message: `embedding ${ds.count} cells` });
+    const emb = await embedDataset(model, ds, (done) => report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: done, steps: ds.count }));
+    writeTensors(opts.modelDir, FILES.model, { space: opts.space, model: modelConfig }, snapshot(model));
+    writeEmbeddings(opts.modelDir, emb, { count: ds.count, dim: modelConfig.latent, space: opts.space, order: opts.space === 'nasbench201' ? 'NAS-Bench-201 index' : 'dataset order', dataId: id });
+    const final: ModelDirConfig = { ...config, epochsDone: train.epochs, complete: true, updatedAt: new Date().toISOString() };
+    writeJson(opts.modelDir, FILES.config, final);
+    writeJson(opts.modelDir, FILES.metrics, metrics);
+    report({ phase: 'done', epoch: train.epochs, epochs: train.epochs, step: ds.count, steps: ds.count });
+    return { config: final, metrics };
+  } finally {
+    stepper.dispose();
+    model.dispose();
+  }
+}
+
+async function latentStats(stepper: Stepper): Promise<[Float32Array, Float32Array]> {
+  const n = stepper.muCount;
+  const sum = (await stepper.muSum.data()) as Float32Array;
+  const sq = (await stepper.muSqSum.data()) as Float32Array;
+  const mean = sum.map((s) => s / n);
+  // torch.std is the unbiased estimate.
+  const std = sq.map((q, i) => Math.sqrt(Math.max(0, (q - n * mean[i] * mean[i]) / (n - 1))));
+  return [mean, std];
+}
+
+/** Embeds every cell of the dataset (node-mean of μ, eval mode) in chunks. */
+export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress?: (done: number) => void, chunk = 1000): Promise<Float32Array> {
+  const n = ds.nodes;
+  const d = ds.opColumns;
+  const dim = model.config.latent;
+  const out = new Float32Array(ds.count * dim);
+  const adjBuf = new Float32Array(chunk * n * n);
+  const opsBuf = new Float32Array(chunk * n * d);
+  for (let start = 0; start < ds.count; start += chunk) {
+    const b = Math.min(chunk, ds.count - start);
+    for (let s = 0; s < b; s++) ds.fillEncoding(start + s, adjBuf, opsBuf, s);
+    const e = tf.tidy(() => model.embed(tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n])));
+    out.set((await e.data()) as Float32Array, start * dim);
+    e.dispose();
+    onProgress?.(start + b);
+  }
+  return out;
+}
+
+function snapshot(model: Arch2vecModel, stepper?: Stepper): NamedTensor[] {
+  const out: NamedTensor[] = [];
+  for (const [name, v] of model.named()) out.push({ name, shape: v.shape, data: v.dataSync() as Float32Array });
+  if (stepper) {
+    for (const [name, m] of stepper.optimizer.m) out.push({ name: `adam.m/${name}`, shape: m.shape, data: m.dataSync() as Float32Array });
+    for (const [name, v] of stepper.optimizer.v) out.push({ name: `adam.v/${name}`, shape: v.shape, data: v.dataSync() as Float32Array });
+  }
+  return out;
+}
+
+function restore(model: Arch2vecModel, stepper: Stepper | undefined, tensors: Map<string, NamedTensor>) {
+  for (const [name, v] of model.named()) {
+    const t = tensors.get(name);
+    if (!t || t.data.length !== v.size) throw new Error(`checkpoint has no compatible tensor '${name}'`);
+    v.assign(tf.tensor(t.data, v.shape));
+  }
+  if (!stepper) return;
+  for (const [name, t] of tensors) {
+    const m = /^adam\.(m|v)\/(.*)$/.exec(name);
+    if (!m) continue;
+    const store = m[1] === 'm' ? stepper.optimizer.m : stepper.optimizer.v;
+    store.get(m[2])?.dispose();
+    store.set(m[2], tf.variable(tf.tensor(t.data, t.shape), false));
+  }
+}
+
+/** Loads a trained model's weights for inference. */
+export function loadModel(dir: string): { model: Arch2vecModel; config: ModelDirConfig } {
+  const config = readJson<ModelDirConfig>(dir, FILES.config);
+  if (!config) throw new Error(`${dir}: no ${FILES.config} — not a model directory (run \`arch2vec pretrain\` first)`);
+  const weights = readTensors<unknown>(dir, config.complete ? FILES.model : FILES.checkpoint);
+  if (!weights) throw new Error(`${dir}: no weights (${FILES.model})`);
+  const model = new Arch2vecModel(config.model, new Rng(0));
+  restore(model, undefined, weights.tensors);
+  return { model, config };
+}
