@@ -5,7 +5,8 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as os from 'node:os';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type {
@@ -599,4 +600,25 @@ test('the server survives a garbage document and still answers requests', async 
   assert.ok(h && 'value' in (h.contents as object) && (h.contents as { value: string }).value.includes(NB101_HASH_RESNET_LIKE));
   client.close(uri);
   client.close(good);
+});
+
+test('the CLI and the server report the same diagnostics on every example and on a file full of mistakes', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-agree-'));
+  const mistakes = path.join(dir, 'mistakes.cells');
+  fs.writeFileSync(mistakes, NB101_MISTAKES);
+  const files = [...fs.readdirSync(path.join(ROOT, 'examples')).map((f) => path.join(ROOT, 'examples', f)), mistakes];
+  const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'validate', '--json', ...files], { encoding: 'utf8' });
+  const rows = JSON.parse(cli.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }[];
+  const SEVERITY_NAME: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
+  let compared = 0;
+  for (const file of files) {
+    const uri = uriFor(`agree-${path.basename(file)}`);
+    const pub = await client.openAndWait(uri, fs.readFileSync(file, 'utf8'));
+    const fromServer = pub.diagnostics.map((d) => `${d.range.start.line + 1}:${d.range.start.character + 1}-${d.range.end.line + 1}:${d.range.end.character + 1} ${SEVERITY_NAME[d.severity ?? 1]} ${d.code} ${messageText(d)}`);
+    const fromCli = rows.filter((x) => x.file === file).map((x) => `${x.line}:${x.column}-${x.endLine}:${x.endColumn} ${x.severity} ${x.code} ${x.message}`);
+    assert.deepEqual(fromServer, fromCli, file);
+    compared += fromCli.length;
+    client.close(uri);
+  }
+  assert.ok(compared >= 11, `compared ${compared} diagnostics`);
 });
