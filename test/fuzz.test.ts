@@ -78,6 +78,8 @@ const TRICKY: Record<string, string> = {
   'property at column 0': 'cell a\nops: input output\nmatrix:\n0 1\n0 0\n',
   'comment-only continuation': 'cell a\n  ops: input\n    # c\n    output\n  matrix:\n    0 1 # r0\n    # between\n    0 0\n',
   'python genotype': "cell d\n  normal: [('sep_conv_3x3', 0), ('sep_conv_3x3', 1), ('skip_connect', 0), ('sep_conv_3x3', 1), ('skip_connect', 0), ('sep_conv_3x3', 1), ('sep_conv_3x3', 0), ('skip_connect', 2)]\n",
+  'comment on the closing bracket line of a multi-line matrix': 'cell\nmatrix:[\n [0]\n ]#',
+  'BOM line then an indented cell keyword': '\ufeff\n cell',
   'line separators': 'cell a\u2028\n  ops:\u2029input output\u0085\n  matrix:\u00a0[[0,1],[0,0]]\f\n',
 };
 

@@ -122,7 +122,9 @@ function renderProperty(p: Property, lines: string[], info: { comment: number }[
     // Row comments survive only when each row sat on its own line.
     const rowLines = m.rows.map((r) => r[0]?.range.start.line ?? -1);
     const oneRowPerLine = new Set(rowLines).size === rowLines.length && !rowLines.includes(first);
-    if (!oneRowPerLine && p.segments.some((s) => s.line !== first && info[s.line].comment >= 0)) return undefined;
+    // A comment on a line that is neither the key line nor its own row's line has nowhere to go.
+    const rowLineSet = new Set(oneRowPerLine ? rowLines : []);
+    if (p.segments.some((s) => s.line !== first && !rowLineSet.has(s.line) && info[s.line].comment >= 0)) return undefined;
     if (!oneRowPerLine && inline && m.rows.length > 0 && keyComment.text === '' && p.segments.some((s) => info[s.line].comment >= 0)) return undefined;
     return [head(''), ...rows.map((r, k) => {
       const c = oneRowPerLine ? commentOf(lines, info, rowLines[k]) : { text: '', col: -1 };

@@ -15,10 +15,12 @@ export const NAME_RE = /^[A-Za-z_][A-Za-z0-9_.\-]*$/;
 const PROPERTY_RE = /^([A-Za-z_][A-Za-z0-9_\-]*)[ \t]*:/;
 const MATRIX_ROW_RE = /^[\[\]0-9,\s.\-+eE]+$/;
 
+/** Spaces and tabs at the start of the line; a byte-order mark before them is not indentation. */
 function indentOf(s: string): number {
-  let i = 0;
+  const from = s.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let i = from;
   while (i < s.length && (s[i] === ' ' || s[i] === '\t')) i++;
-  return i;
+  return i - from;
 }
 
 /** Trims a slice of `line` and returns it with its column, or undefined when blank. */
