@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './tfSetup';
+import { dense, innerProduct, rowMoments, symmetricAggregate } from './fastOps';
 import type { ModelConfig } from './config';
 import type { Rng } from '../data/random';
 
@@ -94,7 +95,7 @@ export class Arch2vecModel {
     if (mode === 'eval') {
       return x.sub(p.mean).div(p.variance.add(bnEpsilon).sqrt()).mul(p.gamma).add(p.beta) as tf.Tensor2D;
     }
-    const { mean, variance } = tf.moments(x, 0);
+    const { mean, variance } = rowMoments(x);
     const n = x.shape[0];
     // Running stats use the unbiased variance; normalisation uses the biased one.
     const m = tf.keep(mean.clone());
@@ -114,17 +115,17 @@ export class Arch2vecModel {
     const aSym = adj.add(adj.transpose([0, 2, 1])) as tf.Tensor3D;
     let h: tf.Tensor3D = ops;
     for (let l = 0; l < this.config.ginLayers; l++) {
-      const agg = h.mul(this.eps[l].add(1)).add(tf.matMul(aSym, h)) as tf.Tensor3D;
+      const agg = h.mul(this.eps[l].add(1)).add(symmetricAggregate(aSym, h)) as tf.Tensor3D;
       let x = agg.reshape([b * n, agg.shape[2]]) as tf.Tensor2D;
-      x = tf.matMul(x, this.mlp1[l].w).add(this.mlp1[l].b) as tf.Tensor2D;
+      x = dense(x, this.mlp1[l].w as tf.Tensor2D, this.mlp1[l].b as tf.Tensor1D);
       x = tf.relu(this.batchNorm(x, this.bn1[l], mode, updates));
-      x = tf.matMul(x, this.mlp2[l].w).add(this.mlp2[l].b) as tf.Tensor2D;
+      x = dense(x, this.mlp2[l].w as tf.Tensor2D, this.mlp2[l].b as tf.Tensor1D);
       x = tf.relu(this.batchNorm(x, this.bnOut[l], mode, updates));
       h = x.reshape([b, n, this.config.hidden]) as tf.Tensor3D;
     }
     const flat = h.reshape([b * n, this.config.hidden]) as tf.Tensor2D;
-    const mu = tf.matMul(flat, this.mu.w).add(this.mu.b).reshape([b, n, this.config.latent]) as tf.Tensor3D;
-    const logSigma = tf.matMul(flat, this.logSigma.w).add(this.logSigma.b).reshape([b, n, this.config.latent]) as tf.Tensor3D;
+    const mu = dense(flat, this.mu.w as tf.Tensor2D, this.mu.b as tf.Tensor1D).reshape([b, n, this.config.latent]) as tf.Tensor3D;
+    const logSigma = dense(flat, this.logSigma.w as tf.Tensor2D, this.logSigma.b as tf.Tensor1D).reshape([b, n, this.config.latent]) as tf.Tensor3D;
     return { mu, logSigma };
   }
 
@@ -132,8 +133,8 @@ export class Arch2vecModel {
   decode(z: tf.Tensor3D, mode: Mode, seed?: number): { opsLogits: tf.Tensor3D; adjLogits: tf.Tensor3D } {
     const [b, n, d] = z.shape;
     const zd = mode === 'train' && this.config.decoderDropout > 0 ? tf.dropout(z, this.config.decoderDropout, undefined, seed) as tf.Tensor3D : z;
-    const opsLogits = tf.matMul(zd.reshape([b * n, d]), this.opsDecoder.w).add(this.opsDecoder.b).reshape([b, n, this.config.opColumns]) as tf.Tensor3D;
-    const adjLogits = tf.matMul(zd, zd, false, true) as tf.Tensor3D;
+    const opsLogits = dense(zd.reshape([b * n, d]), this.opsDecoder.w as tf.Tensor2D, this.opsDecoder.b as tf.Tensor1D).reshape([b, n, this.config.opColumns]) as tf.Tensor3D;
+    const adjLogits = innerProduct(zd);
     return { opsLogits, adjLogits };
   }
 

@@ -3,7 +3,7 @@ import '../model/tfSetup';
 import type { Dataset } from '../data/dataset';
 import type { Rng } from '../data/random';
 import type { Arch2vecModel } from '../model/arch2vecModel';
-import { decodedFingerprint, decodeSample, isValidDecoded } from './validity';
+import { decodedFingerprint, decodeSample, isStrictlyValid, isValidDecoded } from './validity';
 
 export interface ReconstructionMetrics {
   /** Fraction of node rows (padding included) whose argmax op matches. */
@@ -54,7 +54,10 @@ export async function reconstruction(model: Arch2vecModel, ds: Dataset, indices:
 }
 
 export interface GenerativeMetrics {
+  /** Validity as the reference judges it (§3.2), quirks included: comparable with the paper. */
   validity: number;
+  /** Our stricter validity (see isStrictlyValid): the decoded graph is exactly a cell of the space. */
+  validityStrict: number;
   uniqueness: number;
   samples: number;
 }
@@ -66,6 +69,7 @@ export interface GenerativeMetrics {
 export async function validityUniqueness(model: Arch2vecModel, space: Dataset['space'], mean: Float32Array, std: Float32Array, samples: number, rng: Rng, chunk = 1000): Promise<GenerativeMetrics> {
   const { nodes: n, opColumns: d, latent } = model.config;
   let valid = 0;
+  let strict = 0;
   const seen = new Set<string>();
   for (let start = 0; start < samples; start += chunk) {
     const b = Math.min(chunk, samples - start);
@@ -79,11 +83,12 @@ export async function validityUniqueness(model: Arch2vecModel, space: Dataset['s
     tf.dispose([opsP, adjP]);
     for (let s = 0; s < b; s++) {
       const g = decodeSample(o, a, s, n, d);
+      if (isStrictlyValid(space, g.adj, g.labels)) strict++;
       if (isValidDecoded(space, g.adj, g.labels)) {
         valid++;
         seen.add(decodedFingerprint(g.adj, g.labels));
       }
     }
   }
-  return { validity: valid / samples, uniqueness: valid ? seen.size / valid : 0, samples };
+  return { validity: valid / samples, validityStrict: strict / samples, uniqueness: valid ? seen.size / valid : 0, samples };
 }

@@ -12,6 +12,7 @@ import { upperMask, vaeLoss } from '../model/loss';
  */
 export class Stepper {
   readonly optimizer: Adam;
+  private readonly trainableNames: string[];
   private readonly mask: tf.Tensor2D;
   /** [total, ops, adj, kl] summed since the last `drainLoss`. */
   private lossSum: tf.Variable;
@@ -22,7 +23,9 @@ export class Stepper {
   muCount = 0;
 
   constructor(readonly model: Arch2vecModel, readonly config: TrainConfig) {
-    this.optimizer = new Adam(config.learningRate, config.adamEpsilon);
+    const named = model.named();
+    this.trainableNames = [...named].filter(([, v]) => v.trainable).map(([k]) => k);
+    this.optimizer = new Adam(new Map(this.trainableNames.map((k) => [k, named.get(k)!])), config.learningRate, config.adamEpsilon, config.clipNorm);
     this.mask = upperMask(model.config.nodes);
     this.lossSum = tf.variable(tf.zeros([4]), false);
     this.muSum = tf.variable(tf.zeros([model.config.nodes, model.config.latent]), false);
@@ -32,7 +35,7 @@ export class Stepper {
   step(ops: tf.Tensor3D, adj: tf.Tensor3D, mode: Mode, seed: number): void {
     const updates: (() => void)[] = [];
     const named = this.model.named();
-    const names = [...named].filter(([, v]) => v.trainable).map(([k]) => k);
+    const names = this.trainableNames;
     const vars = names.map((k) => named.get(k)!);
     tf.tidy(() => {
       let parts: tf.Tensor1D | undefined;
@@ -44,14 +47,11 @@ export class Stepper {
         mu = tf.keep(out.mu);
         return l.total;
       }, vars);
-      // clip_grad_norm_: scale = max_norm / (norm + 1e-6), applied only when < 1.
-      const norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => g.square().sum())));
-      const scale = tf.minimum(tf.scalar(1), tf.scalar(this.config.clipNorm).div(norm.add(1e-6)));
       // variableGrads keys gradients by the tfjs variable name; map them back to logical names.
       const byVar = new Map(vars.map((v, i) => [v.name, names[i]]));
-      const clipped = new Map<string, tf.Tensor>();
-      for (const [k, g] of Object.entries(grads)) clipped.set(byVar.get(k)!, g.mul(scale));
-      this.optimizer.apply(named, clipped);
+      const byName = new Map<string, tf.Tensor>();
+      for (const [k, g] of Object.entries(grads)) byName.set(byVar.get(k)!, g);
+      this.optimizer.apply(named, byName);
       this.lossSum.assign(this.lossSum.add(parts!));
       this.muSum.assign(this.muSum.add(mu!.sum(0)));
       this.muSqSum.assign(this.muSqSum.add(mu!.square().sum(0)));

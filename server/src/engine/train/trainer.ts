@@ -152,8 +152,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
     const ckpt = readTensors<CheckpointMeta>(opts.modelDir, FILES.checkpoint);
     if (ckpt) {
       if (ckpt.meta.configKey !== key) throw new Error(`${opts.modelDir}: the checkpoint was trained with other settings or data; start a new model directory or drop --resume`);
-      restore(model, stepper, ckpt.tensors);
       stepper.optimizer.step = ckpt.meta.adamStep;
+      restore(model, stepper, ckpt.tensors);
       sampler.setState(ckpt.meta.samplerState);
       startEpoch = ckpt.meta.epoch;
       startBatch = ckpt.meta.batch;
@@ -282,8 +282,11 @@ function snapshot(model: Arch2vecModel, stepper?: Stepper): NamedTensor[] {
   const out: NamedTensor[] = [];
   for (const [name, v] of model.named()) out.push({ name, shape: v.shape, data: v.dataSync() as Float32Array });
   if (stepper) {
-    for (const [name, m] of stepper.optimizer.m) out.push({ name: `adam.m/${name}`, shape: m.shape, data: m.dataSync() as Float32Array });
-    for (const [name, v] of stepper.optimizer.v) out.push({ name: `adam.v/${name}`, shape: v.shape, data: v.dataSync() as Float32Array });
+    const { m, v } = stepper.optimizer.exportState();
+    for (const s of stepper.optimizer.layout) {
+      out.push({ name: `adam.m/${s.name}`, shape: s.shape, data: m.get(s.name)! });
+      out.push({ name: `adam.v/${s.name}`, shape: s.shape, data: v.get(s.name)! });
+    }
   }
   return out;
 }
@@ -295,13 +298,13 @@ function restore(model: Arch2vecModel, stepper: Stepper | undefined, tensors: Ma
     v.assign(tf.tensor(t.data, v.shape));
   }
   if (!stepper) return;
+  const m = new Map<string, Float32Array>();
+  const v = new Map<string, Float32Array>();
   for (const [name, t] of tensors) {
-    const m = /^adam\.(m|v)\/(.*)$/.exec(name);
-    if (!m) continue;
-    const store = m[1] === 'm' ? stepper.optimizer.m : stepper.optimizer.v;
-    store.get(m[2])?.dispose();
-    store.set(m[2], tf.variable(tf.tensor(t.data, t.shape), false));
+    const k = /^adam\.(m|v)\/(.*)$/.exec(name);
+    if (k) (k[1] === 'm' ? m : v).set(k[2], t.data);
   }
+  stepper.optimizer.importState(m, v, stepper.optimizer.step);
 }
 
 /** Loads a trained model's weights for inference. */

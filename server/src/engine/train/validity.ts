@@ -1,6 +1,7 @@
 import type { SpaceId } from '../../core/spaces';
 import { hashModule } from '../../core/spaces/graphHash';
 import { NB101_ONEHOT_OPS, nb101Violations, prune } from '../../core/spaces/nasbench101';
+import { NB201_ADJACENCY } from '../../core/spaces/nasbench201';
 
 /**
  * Validity of a decoded graph exactly as the reference judges it (§3.2), quirks included: NB101 runs
@@ -31,6 +32,46 @@ export function isValidDecoded(space: SpaceId, adj: number[][], labels: number[]
         if (!ok) return false;
       }
       return true;
+    }
+  }
+}
+
+/**
+ * Our stricter validity: the decoded graph must BE a cell of the space, not merely pass the
+ * reference's partial checks. NB101: reference-valid, nothing to prune, every interior label an op.
+ * NB201: all 8 labels right (node 1 included) and exactly the fixed topology. DARTS: all labels right
+ * and exactly the edges a genotype produces (each op-node fed by one cell input or by both op-nodes of
+ * one earlier block, every op-node into the output, nothing else).
+ */
+export function isStrictlyValid(space: SpaceId, adj: number[][], labels: number[]): boolean {
+  const n = labels.length;
+  switch (space) {
+    case 'nasbench101': {
+      const ops = labels.map((l) => NB101_ONEHOT_OPS[l]);
+      const p = prune({ matrix: adj, ops });
+      return nb101Violations(p).length === 0 && p.removed.length === 0 && labels.slice(1, -1).every((l) => l >= 1 && l <= 3);
+    }
+    case 'nasbench201': {
+      if (labels[0] !== 0 || labels[n - 1] !== 6) return false;
+      for (let i = 1; i < n - 1; i++) if (labels[i] < 1 || labels[i] > 5) return false;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if ((adj[i][j] ? 1 : 0) !== NB201_ADJACENCY[i][j]) return false;
+      return true;
+    }
+    case 'darts': {
+      if (!isValidDecoded(space, adj, labels)) return false;
+      for (let node = 2; node < 10; node++) {
+        const block = Math.floor((node - 2) / 2);
+        const src: number[] = [];
+        for (let s = 0; s < n; s++) if (adj[s][node]) src.push(s);
+        const fromInput = src.length === 1 && src[0] < 2;
+        const fromBlock = src.length === 2 && src[0] >= 2 && src[0] % 2 === 0 && src[1] === src[0] + 1 && (src[0] - 2) / 2 < block;
+        if (!fromInput && !fromBlock) return false;
+        if (!adj[node][10]) return false;
+        for (let t = 0; t < n; t++) if (adj[node][t] && t !== 10 && !(t >= 2 && t < 10)) return false;
+      }
+      // Op-node → op-node edges must come in block pairs feeding a later node (checked above per target);
+      // no edge may leave the cell inputs for the output directly.
+      return !adj[0][10] && !adj[1][10];
     }
   }
 }
