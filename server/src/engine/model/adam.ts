@@ -1,6 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
 import './tfSetup';
 
+/**
+ * One clipped Adam update on flat host arrays (params, m, v updated in place): the same arithmetic as
+ * the device path, shared by the single-process and the data-parallel trainers.
+ */
+export function adamHostUpdate(params: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: number, lr: number, eps: number, clipNorm: number, beta1 = 0.9, beta2 = 0.999): number {
+  let sq = 0;
+  for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
+  const norm = Math.sqrt(sq);
+  const scale = Number.isFinite(clipNorm) ? Math.min(1, clipNorm / (norm + 1e-6)) : 1;
+  const a = lr / (1 - Math.pow(beta1, step));
+  const c2 = 1 - Math.pow(beta2, step);
+  for (let i = 0; i < g.length; i++) {
+    const gi = g[i] * scale;
+    m[i] = beta1 * m[i] + (1 - beta1) * gi;
+    v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+    params[i] -= (a * m[i]) / (Math.sqrt(v[i] / c2) + eps);
+  }
+  return norm;
+}
+
 export interface ParamSlot {
   name: string;
   shape: number[];
@@ -54,30 +74,16 @@ export class Adam {
       this.hostM = this.m.dataSync() as Float32Array;
       this.hostV = this.v.dataSync() as Float32Array;
     }
-    const m = this.hostM;
-    const v = this.hostV;
     const g = new Float32Array(this.total);
-    for (const s of this.layout) g.set(grads.get(s.name)!.dataSync() as Float32Array, s.offset);
-    let sq = 0;
-    for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
-    const norm = Math.sqrt(sq);
-    const scale = Number.isFinite(this.clipNorm) ? Math.min(1, this.clipNorm / (norm + 1e-6)) : 1;
-    const b1 = this.beta1;
-    const b2 = this.beta2;
-    const a = this.lr / (1 - Math.pow(b1, this.step));
-    const c2 = 1 - Math.pow(b2, this.step);
+    const params = new Float32Array(this.total);
     for (const s of this.layout) {
-      const p = vars.get(s.name)!;
-      const pv = (p.dataSync() as Float32Array).slice();
-      for (let j = 0; j < s.size; j++) {
-        const i = s.offset + j;
-        const gi = g[i] * scale;
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        pv[j] -= (a * m[i]) / (Math.sqrt(v[i] / c2) + this.eps);
-      }
-      const t = tf.tensor(pv, s.shape);
-      p.assign(t);
+      g.set(grads.get(s.name)!.dataSync() as Float32Array, s.offset);
+      params.set(vars.get(s.name)!.dataSync() as Float32Array, s.offset);
+    }
+    adamHostUpdate(params, g, this.hostM, this.hostV, this.step, this.lr, this.eps, this.clipNorm, this.beta1, this.beta2);
+    for (const s of this.layout) {
+      const t = tf.tensor(params.subarray(s.offset, s.offset + s.size), s.shape);
+      vars.get(s.name)!.assign(t);
       t.dispose();
     }
   }

@@ -26,12 +26,15 @@ export interface LossParts {
 /**
  * The reference loss (§2.3): BCE(ops) mean over B·N·D + BCE(triu₁(adj)) mean over all B·N·N entries
  * (masked entries contribute 0 but count) + KL with σ = exp(logSigma), divided again by B·N.
+ * `globalBatch` is the B of those normalisers when this batch is one shard of a larger one (data-
+ * parallel workers): the shards' losses and gradients then sum to the full batch's exactly.
  */
-export function vaeLoss(opsLogits: tf.Tensor3D, adjLogits: tf.Tensor3D, ops: tf.Tensor3D, adj: tf.Tensor3D, mu: tf.Tensor3D, logSigma: tf.Tensor3D, mask: tf.Tensor2D): LossParts {
-  const [b, n] = ops.shape;
-  const opsLoss = bceLogits(opsLogits, ops).mean() as tf.Scalar;
-  const adjLoss = bceLogits(adjLogits, adj).mul(mask).mean() as tf.Scalar;
+export function vaeLoss(opsLogits: tf.Tensor3D, adjLogits: tf.Tensor3D, ops: tf.Tensor3D, adj: tf.Tensor3D, mu: tf.Tensor3D, logSigma: tf.Tensor3D, mask: tf.Tensor2D, globalBatch?: number): LossParts {
+  const [b, n, d] = ops.shape;
+  const B = globalBatch ?? b;
+  const opsLoss = bceLogits(opsLogits, ops).sum().div(B * n * d) as tf.Scalar;
+  const adjLoss = bceLogits(adjLogits, adj).mul(mask).sum().div(B * n * n) as tf.Scalar;
   const perNode = tf.scalar(1).add(logSigma.mul(2)).sub(mu.square()).sub(logSigma.mul(2).exp()).sum(2);
-  const kl = perNode.mean().mul(-0.5 / (b * n)) as tf.Scalar;
+  const kl = perNode.sum().mul(-0.5 / (B * n * B * n)) as tf.Scalar;
   return { total: opsLoss.add(adjLoss).add(kl) as tf.Scalar, ops: opsLoss, adj: adjLoss, kl };
 }

@@ -4,23 +4,23 @@ import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
 import type { TrainConfig } from '../model/config';
 import { Adam } from '../model/adam';
 import { upperMask, vaeLoss } from '../model/loss';
+import { statsCombine, type TrainingStepper } from './parallel';
 
 /**
- * One optimiser step: forward, loss, gradients, global-norm clipping and Adam, all on the device with
- * no read-back (syncing every step costs more than the step on small graphs). Loss parts are summed
- * into device-side accumulators the caller reads when it reports progress.
+ * Training steps kept entirely on the device (GPU backends): forward, loss, gradients, clipping and
+ * Adam with no read-back per step — a sync per step would cost more than the step on small graphs.
+ * Loss parts and the μ statistics accumulate in device tensors, read when progress is reported.
  */
-export class Stepper {
+export class DeviceStepper implements TrainingStepper {
+  readonly threads = 1;
   readonly optimizer: Adam;
   private readonly trainableNames: string[];
   private readonly mask: tf.Tensor2D;
-  /** [total, ops, adj, kl] summed since the last `drainLoss`. */
   private lossSum: tf.Variable;
   private lossCount = 0;
-  /** Σμ and Σμ² per (node, dim) over the epoch's training graphs: the validity sampler's N(mean, std). */
-  readonly muSum: tf.Variable;
-  readonly muSqSum: tf.Variable;
-  muCount = 0;
+  private readonly muSum: tf.Variable;
+  private readonly muSqSum: tf.Variable;
+  private muCount = 0;
 
   constructor(readonly model: Arch2vecModel, readonly config: TrainConfig) {
     const named = model.named();
@@ -32,7 +32,20 @@ export class Stepper {
     this.muSqSum = tf.variable(tf.zeros([model.config.nodes, model.config.latent]), false);
   }
 
-  step(ops: tf.Tensor3D, adj: tf.Tensor3D, mode: Mode, seed: number): void {
+  get adamStep() {
+    return this.optimizer.step;
+  }
+  set adamStep(s: number) {
+    this.optimizer.step = s;
+  }
+
+  async step(adjBuf: Float32Array, opsBuf: Float32Array, b: number, mode: Mode, seed: number): Promise<void> {
+    const { nodes: n, opColumns: d } = this.model.config;
+    tf.tidy(() => this.stepTensors(tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n]), mode, seed));
+  }
+
+  /** One step on tensors already on the device. */
+  stepTensors(ops: tf.Tensor3D, adj: tf.Tensor3D, mode: Mode, seed: number): void {
     const updates: (() => void)[] = [];
     const named = this.model.named();
     const names = this.trainableNames;
@@ -62,8 +75,7 @@ export class Stepper {
     this.muCount += ops.shape[0];
   }
 
-  /** Mean loss parts since the last call (one read-back). */
-  async drainLoss(): Promise<{ total: number; ops: number; adj: number; kl: number } | undefined> {
+  async drainLoss() {
     if (this.lossCount === 0) return undefined;
     const v = await this.lossSum.data();
     const n = this.lossCount;
@@ -78,8 +90,43 @@ export class Stepper {
     this.muCount = 0;
   }
 
-  dispose() {
+  async latentStats() {
+    const sum = Float64Array.from((await this.muSum.data()) as Float32Array);
+    const sq = Float64Array.from((await this.muSqSum.data()) as Float32Array);
+    return { ...statsCombine(sum, sq, this.muCount), count: this.muCount };
+  }
+
+  exportOptimizer() {
+    return this.optimizer.exportState();
+  }
+
+  importOptimizer(m: Map<string, Float32Array>, v: Map<string, Float32Array>, step: number) {
+    this.optimizer.importState(m, v, step);
+  }
+
+  reloadParams() {
+    /* the variables are the state */
+  }
+
+  async dispose() {
     tf.dispose([this.mask, this.lossSum, this.muSum, this.muSqSum]);
     this.optimizer.dispose();
+  }
+}
+
+/** Tensor-input facade over DeviceStepper, for tests and probes that already hold device tensors. */
+export class Stepper {
+  private readonly inner: DeviceStepper;
+  constructor(model: Arch2vecModel, config: TrainConfig) {
+    this.inner = new DeviceStepper(model, config);
+  }
+  step(ops: tf.Tensor3D, adj: tf.Tensor3D, mode: Mode, seed: number): void {
+    this.inner.stepTensors(ops, adj, mode, seed);
+  }
+  drainLoss() {
+    return this.inner.drainLoss();
+  }
+  dispose() {
+    void this.inner.dispose();
   }
 }

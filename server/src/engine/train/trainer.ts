@@ -15,7 +15,8 @@ import { DEFAULT_TRAIN, modelConfigFor, type ModelConfig, type TrainConfig } fro
 import { FILES, readJson, readTensors, writeEmbeddings, writeJson, writeTensors } from '../store/modelDir';
 import type { NamedTensor } from '../store/tensorFile';
 import { reconstruction, validityUniqueness, type GenerativeMetrics, type ReconstructionMetrics } from './metrics';
-import { Stepper } from './step';
+import { defaultThreads, ParallelStepper, type TrainingStepper } from './parallel';
+import { DeviceStepper } from './step';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -33,6 +34,8 @@ export interface PretrainOptions {
   validitySamples?: number;
   /** Continue from checkpoint.a2v when it matches this configuration. */
   resume?: boolean;
+  /** Training threads for host-memory backends (wasm, cpu); default one per core. */
+  threads?: number;
   /** Stop each epoch after this many batches (quick runs and tests). */
   maxStepsPerEpoch?: number;
   signal?: AbortSignal;
@@ -133,7 +136,9 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const split = trainHeldOutSplit(ds.count, train.seed);
   const modelConfig = modelConfigFor(ds.nodes, ds.opColumns);
   const model = new Arch2vecModel(modelConfig, new Rng(train.seed));
-  const stepper = new Stepper(model, train);
+  const onHost = ['wasm', 'cpu', 'tensorflow'].includes(opts.backend.backend);
+  const threads = onHost ? opts.threads ?? defaultThreads(opts.backend.backend) : 1;
+  const stepper: TrainingStepper = onHost ? await ParallelStepper.create(model, train, opts.backend.backend, threads) : new DeviceStepper(model, train);
   const sampler = new Rng(train.seed ^ 0x5eed);
   const key = configKey(opts.space, train, id);
   const now = new Date().toISOString();
@@ -152,8 +157,9 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
     const ckpt = readTensors<CheckpointMeta>(opts.modelDir, FILES.checkpoint);
     if (ckpt) {
       if (ckpt.meta.configKey !== key) throw new Error(`${opts.modelDir}: the checkpoint was trained with other settings or data; start a new model directory or drop --resume`);
-      stepper.optimizer.step = ckpt.meta.adamStep;
+      stepper.adamStep = ckpt.meta.adamStep;
       restore(model, stepper, ckpt.tensors);
+      stepper.reloadParams();
       sampler.setState(ckpt.meta.samplerState);
       startEpoch = ckpt.meta.epoch;
       startBatch = ckpt.meta.batch;
@@ -171,7 +177,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const opsBuf = new Float32Array(B * n * d);
 
   const saveCheckpoint = (epoch: number, batch: number) => {
-    const meta: CheckpointMeta = { epoch, batch, adamStep: stepper.optimizer.step, samplerState: sampler.getState(), configKey: key };
+    const meta: CheckpointMeta = { epoch, batch, adamStep: stepper.adamStep, samplerState: sampler.getState(), configKey: key };
     writeTensors(opts.modelDir, FILES.checkpoint, meta, snapshot(model, stepper));
     writeJson(opts.modelDir, FILES.metrics, metrics);
     writeJson(opts.modelDir, FILES.config, { ...config, epochsDone: epoch, updatedAt: new Date().toISOString() });
@@ -195,10 +201,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
         const start = batch * B;
         const b = Math.min(B, split.train.length - start);
         for (let s = 0; s < b; s++) ds.fillEncoding(split.train[start + s], adjBuf, opsBuf, s);
-        const adj = tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n]);
-        const ops = tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]);
-        stepper.step(ops, adj, mode, (train.seed * 1_000_003 + epoch * 100_000 + batch) >>> 0);
-        tf.dispose([adj, ops]);
+        await stepper.step(adjBuf, opsBuf, b, mode, (train.seed * 1_000_003 + epoch * 100_000 + batch) >>> 0);
         graphs += b;
         const nowMs = performance.now();
         if (nowMs - lastReport > 500 || batch === steps - 1) {
@@ -222,10 +225,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
       const recon = await reconstruction(model, ds, split.heldOut);
       let generative: GenerativeMetrics | undefined;
       const samples = opts.validitySamples ?? 10_000;
-      if (samples > 0 && stepper.muCount > 1) {
-        const [mean, std] = await latentStats(stepper);
-        generative = await validityUniqueness(model, opts.space, mean, std, samples, sampler);
-      }
+      const latent = await stepper.latentStats();
+      if (samples > 0 && latent.count > 1) generative = await validityUniqueness(model, opts.space, latent.mean, latent.std, samples, sampler);
       const lb = Math.max(1, lossBatches);
       metrics.push({
         epoch: epoch + 1, mode, loss: { total: epochLoss.total / lb, ops: epochLoss.ops / lb, adj: epochLoss.adj / lb, kl: epochLoss.kl / lb },
@@ -244,19 +245,9 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
     report({ phase: 'done', epoch: train.epochs, epochs: train.epochs, step: ds.count, steps: ds.count });
     return { config: final, metrics };
   } finally {
-    stepper.dispose();
+    await stepper.dispose();
     model.dispose();
   }
-}
-
-async function latentStats(stepper: Stepper): Promise<[Float32Array, Float32Array]> {
-  const n = stepper.muCount;
-  const sum = (await stepper.muSum.data()) as Float32Array;
-  const sq = (await stepper.muSqSum.data()) as Float32Array;
-  const mean = sum.map((s) => s / n);
-  // torch.std is the unbiased estimate.
-  const std = sq.map((q, i) => Math.sqrt(Math.max(0, (q - n * mean[i] * mean[i]) / (n - 1))));
-  return [mean, std];
 }
 
 /** Embeds every cell of the dataset (node-mean of μ, eval mode) in chunks. */
@@ -278,20 +269,19 @@ export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress
   return out;
 }
 
-function snapshot(model: Arch2vecModel, stepper?: Stepper): NamedTensor[] {
+function snapshot(model: Arch2vecModel, stepper?: TrainingStepper): NamedTensor[] {
   const out: NamedTensor[] = [];
   for (const [name, v] of model.named()) out.push({ name, shape: v.shape, data: v.dataSync() as Float32Array });
   if (stepper) {
-    const { m, v } = stepper.optimizer.exportState();
-    for (const s of stepper.optimizer.layout) {
-      out.push({ name: `adam.m/${s.name}`, shape: s.shape, data: m.get(s.name)! });
-      out.push({ name: `adam.v/${s.name}`, shape: s.shape, data: v.get(s.name)! });
-    }
+    const { m, v } = stepper.exportOptimizer();
+    const shapes = new Map([...model.named()].map(([k, x]) => [k, x.shape]));
+    for (const [name, data] of m) out.push({ name: `adam.m/${name}`, shape: shapes.get(name)!, data });
+    for (const [name, data] of v) out.push({ name: `adam.v/${name}`, shape: shapes.get(name)!, data });
   }
   return out;
 }
 
-function restore(model: Arch2vecModel, stepper: Stepper | undefined, tensors: Map<string, NamedTensor>) {
+function restore(model: Arch2vecModel, stepper: TrainingStepper | undefined, tensors: Map<string, NamedTensor>) {
   for (const [name, v] of model.named()) {
     const t = tensors.get(name);
     if (!t || t.data.length !== v.size) throw new Error(`checkpoint has no compatible tensor '${name}'`);
@@ -304,7 +294,7 @@ function restore(model: Arch2vecModel, stepper: Stepper | undefined, tensors: Ma
     const k = /^adam\.(m|v)\/(.*)$/.exec(name);
     if (k) (k[1] === 'm' ? m : v).set(k[2], t.data);
   }
-  stepper.optimizer.importState(m, v, stepper.optimizer.step);
+  stepper.importOptimizer(m, v, stepper.adamStep);
 }
 
 /** Loads a trained model's weights for inference. */

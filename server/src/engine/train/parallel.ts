@@ -1,0 +1,237 @@
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '../backend';
+import { adamHostUpdate } from '../model/adam';
+import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
+import type { TrainConfig } from '../model/config';
+import { flatLayout, ShardComputer, type FlatLayout } from './shard';
+import type { WorkerReply, WorkerRequest } from './trainWorker';
+
+/** The optimiser-facing surface the trainer uses, whether one thread computes or several. */
+export interface TrainingStepper {
+  readonly threads: number;
+  step(adj: Float32Array, ops: Float32Array, b: number, mode: Mode, seed: number): Promise<void>;
+  drainLoss(): Promise<{ total: number; ops: number; adj: number; kl: number } | undefined>;
+  resetEpochStats(): void;
+  latentStats(): Promise<{ mean: Float32Array; std: Float32Array; count: number }>;
+  adamStep: number;
+  exportOptimizer(): { m: Map<string, Float32Array>; v: Map<string, Float32Array> };
+  importOptimizer(m: Map<string, Float32Array>, v: Map<string, Float32Array>, step: number): void;
+  /** Re-reads the model's variables after they were replaced (checkpoint restore). */
+  reloadParams(): void;
+  dispose(): Promise<void>;
+}
+
+/** How many threads to train with: explicit, else one per core for host-memory backends. */
+export function defaultThreads(backend: BackendName): number {
+  if (backend !== 'wasm' && backend !== 'cpu') return 1;
+  return Math.max(1, Math.min(8, availableParallelism()));
+}
+
+function startWorker(workerData: unknown): Worker {
+  // Bundled: dist/trainWorker.js beside this bundle. From sources (tests, tsx): the .ts file, with
+  // tsx registered inside the worker (workers do not inherit the parent's loaders).
+  const js = join(__dirname, 'trainWorker.js');
+  if (existsSync(js)) return new Worker(js, { workerData });
+  const ts = join(__dirname, 'trainWorker.ts');
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { eval: true, workerData });
+}
+
+export function statsCombine(sum: Float64Array, sq: Float64Array, count: number): { mean: Float32Array; std: Float32Array } {
+  const mean = new Float32Array(sum.length);
+  const std = new Float32Array(sum.length);
+  for (let i = 0; i < sum.length; i++) {
+    mean[i] = sum[i] / count;
+    // torch.std is the unbiased estimate.
+    std[i] = Math.sqrt(Math.max(0, (sq[i] - count * mean[i] * mean[i]) / Math.max(1, count - 1)));
+  }
+  return { mean, std };
+}
+
+/**
+ * Data-parallel training over worker threads (plus the main thread): each step the batch is split
+ * into equal shards, every participant computes its shard's gradient with the loss normalised by the
+ * full batch, the gradients are summed in shared memory (so their sum IS the full batch's gradient),
+ * and one host-side Adam update is applied. Batch-norm statistics are per shard, as in PyTorch's
+ * DistributedDataParallel without SyncBatchNorm; running statistics are averaged over the shards.
+ * With `threads = 1` this is the exact single-process computation.
+ */
+export class ParallelStepper implements TrainingStepper {
+  private readonly layout: FlatLayout;
+  private readonly params: Float32Array;
+  private readonly grads: Float32Array;
+  private readonly stats: Float32Array;
+  private readonly m: Float32Array;
+  private readonly v: Float32Array;
+  private readonly shard: ShardComputer;
+  private readonly mainGrad: Float32Array;
+  private readonly mainStats: Float32Array;
+  private workers: Worker[] = [];
+  private pending = new Map<Worker, (r: WorkerReply) => void>();
+  private lossSum = new Float64Array(4);
+  private lossCount = 0;
+  adamStep = 0;
+
+  private constructor(readonly model: Arch2vecModel, readonly config: TrainConfig, readonly threads: number) {
+    this.layout = flatLayout(model);
+    const statsSize = this.layout.total - this.layout.trainableSize;
+    const W = threads - 1;
+    this.params = new Float32Array(new SharedArrayBuffer(this.layout.total * 4));
+    this.grads = new Float32Array(new SharedArrayBuffer(Math.max(1, W) * this.layout.trainableSize * 4));
+    this.stats = new Float32Array(new SharedArrayBuffer(Math.max(1, W) * statsSize * 4));
+    this.m = new Float32Array(this.layout.trainableSize);
+    this.v = new Float32Array(this.layout.trainableSize);
+    this.shard = new ShardComputer(model, this.layout);
+    this.mainGrad = new Float32Array(this.layout.trainableSize);
+    this.mainStats = new Float32Array(statsSize);
+    this.reloadParams();
+  }
+
+  static async create(model: Arch2vecModel, config: TrainConfig, backend: BackendName, threads: number): Promise<ParallelStepper> {
+    const s = new ParallelStepper(model, config, Math.max(1, threads));
+    const ready: Promise<unknown>[] = [];
+    for (let i = 0; i < s.threads - 1; i++) {
+      const w = startWorker({ backend, model: model.config, params: s.params.buffer, grads: s.grads.buffer, stats: s.stats.buffer, index: i });
+      s.workers.push(w);
+      ready.push(new Promise((resolve, reject) => {
+        const onMsg = (r: WorkerReply) => {
+          if (r.type === 'ready') resolve(r);
+          else if (r.type === 'error') reject(new Error(`training worker ${i}: ${r.message}`));
+        };
+        w.once('message', onMsg);
+        w.once('error', reject);
+      }));
+      w.on('message', (r: WorkerReply) => {
+        const cb = s.pending.get(w);
+        if (cb && r.type !== 'ready') {
+          s.pending.delete(w);
+          cb(r);
+        }
+      });
+      w.on('error', (e) => {
+        const cb = s.pending.get(w);
+        s.pending.delete(w);
+        cb?.({ type: 'error', message: e.message });
+      });
+    }
+    try {
+      await Promise.all(ready);
+    } catch (e) {
+      await s.dispose();
+      throw e;
+    }
+    return s;
+  }
+
+  private request(w: Worker, msg: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<WorkerReply> {
+    return new Promise((resolve, reject) => {
+      this.pending.set(w, (r) => (r.type === 'error' ? reject(new Error(`training worker: ${r.message}`)) : resolve(r)));
+      w.postMessage(msg, transfer);
+    });
+  }
+
+  reloadParams() {
+    for (const s of this.layout.slots) this.params.set(this.model.named().get(s.name)!.dataSync() as Float32Array, s.offset);
+  }
+
+  async step(adj: Float32Array, ops: Float32Array, b: number, mode: Mode, seed: number): Promise<void> {
+    const { nodes: n, opColumns: d } = this.model.config;
+    const P = this.threads;
+    // Equal shards (the first ones one larger when b is not divisible); empty shards are skipped.
+    const sizes = Array.from({ length: P }, (_, i) => Math.floor(b / P) + (i < b % P ? 1 : 0));
+    const starts = sizes.map((_, i) => sizes.slice(0, i).reduce((a, x) => a + x, 0));
+    const replies: Promise<WorkerReply>[] = [];
+    for (let w = 0; w < this.workers.length; w++) {
+      const k = w + 1;
+      if (sizes[k] === 0) continue;
+      const a = adj.slice(starts[k] * n * n, (starts[k] + sizes[k]) * n * n);
+      const o = ops.slice(starts[k] * n * d, (starts[k] + sizes[k]) * n * d);
+      replies.push(this.request(this.workers[w], { type: 'step', adj: a, ops: o, b: sizes[k], globalBatch: b, mode, seed: seed * 31 + k }, [a.buffer, o.buffer]));
+    }
+    const parts = this.shard.compute(adj, ops, sizes[0], b, mode, seed * 31, this.mainGrad);
+    this.shard.readRunningStats(this.mainStats);
+    const done = await Promise.all(replies);
+    // Σ shard gradients = full-batch gradient (each shard's loss was normalised by the full batch).
+    const g = this.mainGrad;
+    const T = this.layout.trainableSize;
+    const active = sizes.filter((x) => x > 0).length;
+    for (let w = 0; w < active - 1; w++) {
+      const off = w * T;
+      for (let i = 0; i < T; i++) g[i] += this.grads[off + i];
+    }
+    for (const r of done) if (r.type === 'done') for (let i = 0; i < 4; i++) parts[i] += r.parts[i];
+    for (let i = 0; i < 4; i++) this.lossSum[i] += parts[i];
+    this.lossCount++;
+    this.adamStep++;
+    adamHostUpdate(this.params.subarray(0, T), g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
+    // Running statistics: the mean of the shards' (each moved by its own batch statistics).
+    const S = this.mainStats.length;
+    for (let i = 0; i < S; i++) {
+      let acc = this.mainStats[i];
+      for (let w = 0; w < active - 1; w++) acc += this.stats[w * S + i];
+      this.params[T + i] = acc / active;
+    }
+    this.shard.setParams(this.params);
+  }
+
+  async drainLoss() {
+    if (this.lossCount === 0) return undefined;
+    const n = this.lossCount;
+    const r = { total: this.lossSum[0] / n, ops: this.lossSum[1] / n, adj: this.lossSum[2] / n, kl: this.lossSum[3] / n };
+    this.lossSum.fill(0);
+    this.lossCount = 0;
+    return r;
+  }
+
+  resetEpochStats() {
+    this.shard.resetEpochStats();
+    for (const w of this.workers) w.postMessage({ type: 'reset' } satisfies WorkerRequest);
+  }
+
+  async latentStats() {
+    const sum = Float64Array.from(this.shard.muSum);
+    const sq = Float64Array.from(this.shard.muSqSum);
+    let count = this.shard.muCount;
+    for (const w of this.workers) {
+      const r = await this.request(w, { type: 'mu' });
+      if (r.type !== 'mu') continue;
+      for (let i = 0; i < sum.length; i++) {
+        sum[i] += r.sum[i];
+        sq[i] += r.sq[i];
+      }
+      count += r.count;
+    }
+    return { ...statsCombine(sum, sq, count), count };
+  }
+
+  exportOptimizer() {
+    const m = new Map<string, Float32Array>();
+    const v = new Map<string, Float32Array>();
+    for (const s of this.layout.slots) {
+      if (!s.trainable) continue;
+      m.set(s.name, this.m.slice(s.offset, s.offset + s.size));
+      v.set(s.name, this.v.slice(s.offset, s.offset + s.size));
+    }
+    return { m, v };
+  }
+
+  importOptimizer(m: Map<string, Float32Array>, v: Map<string, Float32Array>, step: number) {
+    for (const s of this.layout.slots) {
+      if (!s.trainable) continue;
+      const a = m.get(s.name);
+      const b = v.get(s.name);
+      if (!a || !b || a.length !== s.size || b.length !== s.size) throw new Error(`checkpoint has no optimizer state for '${s.name}'`);
+      this.m.set(a, s.offset);
+      this.v.set(b, s.offset);
+    }
+    this.adamStep = step;
+  }
+
+  async dispose() {
+    this.shard.dispose();
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers = [];
+  }
+}
