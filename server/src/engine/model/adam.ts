@@ -111,9 +111,10 @@ export class Adam {
   }
 
   /** Moments per variable name (for checkpoints). */
-  exportState(): { m: Map<string, Float32Array>; v: Map<string, Float32Array> } {
-    const md = this.hostM ?? (this.m.dataSync() as Float32Array);
-    const vd = this.hostV ?? (this.v.dataSync() as Float32Array);
+  async exportState(): Promise<{ m: Map<string, Float32Array>; v: Map<string, Float32Array> }> {
+    // data(), not dataSync(): the WebGPU backend in Node cannot read back synchronously.
+    const md = this.hostM ?? ((await this.m.data()) as Float32Array);
+    const vd = this.hostV ?? ((await this.v.data()) as Float32Array);
     const m = new Map<string, Float32Array>();
     const v = new Map<string, Float32Array>();
     for (const s of this.layout) {

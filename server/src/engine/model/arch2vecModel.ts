@@ -12,7 +12,10 @@ function torchUniform(rng: Rng, shape: number[], fanIn: number, name: string): t
   const n = shape.reduce((a, b) => a * b, 1);
   const v = new Float32Array(n);
   for (let i = 0; i < n; i++) v[i] = (rng.float() * 2 - 1) * bound;
-  return tf.variable(tf.tensor(v, shape), true, name);
+  const t = tf.tensor(v, shape);
+  const variable = tf.variable(t, true, name);
+  t.dispose();
+  return variable;
 }
 
 interface Linear { w: tf.Variable; b: tf.Variable }
@@ -52,14 +55,20 @@ export class Arch2vecModel {
       w: torchUniform(rng, [fanIn, out], fanIn, `${p}${name}.w`),
       b: torchUniform(rng, [out], fanIn, `${p}${name}.b`),
     });
+    // tf.variable keeps its own reference to the data; dispose the initial tensors.
+    const owned = (init: tf.Tensor, trainable: boolean, name: string) => {
+      const v = tf.variable(init, trainable, name);
+      init.dispose();
+      return v;
+    };
     const bn = (name: string): BatchNorm => ({
-      gamma: tf.variable(tf.ones([hidden]), true, `${p}${name}.gamma`),
-      beta: tf.variable(tf.zeros([hidden]), true, `${p}${name}.beta`),
-      mean: tf.variable(tf.zeros([hidden]), false, `${p}${name}.running_mean`),
-      variance: tf.variable(tf.ones([hidden]), false, `${p}${name}.running_var`),
+      gamma: owned(tf.ones([hidden]), true, `${p}${name}.gamma`),
+      beta: owned(tf.zeros([hidden]), true, `${p}${name}.beta`),
+      mean: owned(tf.zeros([hidden]), false, `${p}${name}.running_mean`),
+      variance: owned(tf.ones([hidden]), false, `${p}${name}.running_var`),
     });
     for (let l = 0; l < config.ginLayers; l++) {
-      this.eps.push(tf.variable(tf.zeros([1]), true, `${p}gin${l}.eps`));
+      this.eps.push(owned(tf.zeros([1]), true, `${p}gin${l}.eps`));
       this.mlp1.push(linear(l === 0 ? opColumns : hidden, hidden, `gin${l}.mlp.0`));
       this.bn1.push(bn(`gin${l}.mlp.bn`));
       this.mlp2.push(linear(hidden, hidden, `gin${l}.mlp.1`));

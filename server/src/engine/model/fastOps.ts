@@ -57,7 +57,8 @@ export const innerProduct: (z: tf.Tensor3D) => tf.Tensor3D = customGrad((z: tf.T
 const onesCache = new Map<string, tf.Tensor2D>();
 /** Cached ones of shape [r, c] (reused across steps; never disposed). */
 function ones(r: number, c: number): tf.Tensor2D {
-  const key = `${r}x${c}`;
+  // Tensors belong to a backend: key by it so switching backends never reuses a foreign tensor.
+  const key = `${tf.getBackend()}:${r}x${c}`;
   const cached = onesCache.get(key);
   if (cached && !cached.isDisposed) return cached;
   const t = tf.keep(tf.ones([r, c]) as tf.Tensor2D);

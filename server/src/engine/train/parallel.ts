@@ -17,7 +17,7 @@ export interface TrainingStepper {
   resetEpochStats(): void;
   latentStats(): Promise<{ mean: Float32Array; std: Float32Array; count: number }>;
   adamStep: number;
-  exportOptimizer(): { m: Map<string, Float32Array>; v: Map<string, Float32Array> };
+  exportOptimizer(): Promise<{ m: Map<string, Float32Array>; v: Map<string, Float32Array> }>;
   importOptimizer(m: Map<string, Float32Array>, v: Map<string, Float32Array>, step: number): void;
   /** Re-reads the model's variables after they were replaced (checkpoint restore). */
   reloadParams(): void;
@@ -206,7 +206,7 @@ export class ParallelStepper implements TrainingStepper {
     return { ...statsCombine(sum, sq, count), count };
   }
 
-  exportOptimizer() {
+  async exportOptimizer() {
     const m = new Map<string, Float32Array>();
     const v = new Map<string, Float32Array>();
     for (const s of this.layout.slots) {

@@ -176,9 +176,9 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const adjBuf = new Float32Array(B * n * n);
   const opsBuf = new Float32Array(B * n * d);
 
-  const saveCheckpoint = (epoch: number, batch: number) => {
+  const saveCheckpoint = async (epoch: number, batch: number) => {
     const meta: CheckpointMeta = { epoch, batch, adamStep: stepper.adamStep, samplerState: sampler.getState(), configKey: key };
-    writeTensors(opts.modelDir, FILES.checkpoint, meta, snapshot(model, stepper));
+    writeTensors(opts.modelDir, FILES.checkpoint, meta, await snapshot(model, stepper));
     writeJson(opts.modelDir, FILES.metrics, metrics);
     writeJson(opts.modelDir, FILES.config, { ...config, epochsDone: epoch, updatedAt: new Date().toISOString() });
   };
@@ -195,7 +195,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
       let lossBatches = 0;
       for (let batch = startBatch; batch < steps; batch++) {
         if (opts.signal?.aborted) {
-          saveCheckpoint(epoch, batch);
+          await saveCheckpoint(epoch, batch);
           throw new CancelledError();
         }
         const start = batch * B;
@@ -232,12 +232,12 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
         epoch: epoch + 1, mode, loss: { total: epochLoss.total / lb, ops: epochLoss.ops / lb, adj: epochLoss.adj / lb, kl: epochLoss.kl / lb },
         reconstruction: recon, generative, graphsPerSec: graphs / seconds, seconds,
       });
-      saveCheckpoint(epoch + 1, 0);
+      await saveCheckpoint(epoch + 1, 0);
     }
 
     report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: 0, steps: ds.count, message: `embedding ${ds.count} cells` });
     const emb = await embedDataset(model, ds, (done) => report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: done, steps: ds.count }));
-    writeTensors(opts.modelDir, FILES.model, { space: opts.space, model: modelConfig }, snapshot(model));
+    writeTensors(opts.modelDir, FILES.model, { space: opts.space, model: modelConfig }, await snapshot(model));
     writeEmbeddings(opts.modelDir, emb, { count: ds.count, dim: modelConfig.latent, space: opts.space, order: opts.space === 'nasbench201' ? 'NAS-Bench-201 index' : 'dataset order', dataId: id });
     const final: ModelDirConfig = { ...config, epochsDone: train.epochs, complete: true, updatedAt: new Date().toISOString() };
     writeJson(opts.modelDir, FILES.config, final);
@@ -269,11 +269,11 @@ export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress
   return out;
 }
 
-function snapshot(model: Arch2vecModel, stepper?: TrainingStepper): NamedTensor[] {
+async function snapshot(model: Arch2vecModel, stepper?: TrainingStepper): Promise<NamedTensor[]> {
   const out: NamedTensor[] = [];
-  for (const [name, v] of model.named()) out.push({ name, shape: v.shape, data: v.dataSync() as Float32Array });
+  for (const [name, v] of model.named()) out.push({ name, shape: v.shape, data: (await v.data()) as Float32Array });
   if (stepper) {
-    const { m, v } = stepper.exportOptimizer();
+    const { m, v } = await stepper.exportOptimizer();
     const shapes = new Map([...model.named()].map(([k, x]) => [k, x.shape]));
     for (const [name, data] of m) out.push({ name: `adam.m/${name}`, shape: shapes.get(name)!, data });
     for (const [name, data] of v) out.push({ name: `adam.v/${name}`, shape: shapes.get(name)!, data });
