@@ -4,6 +4,7 @@ import { formatText } from '../core/format';
 import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
 import { expandInputs, readText, UsageError, writeAtomic } from './files';
+import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -21,7 +22,7 @@ Usage:
   arch2vec format FILE|DIR... [--check | --write]
       Print the formatted file (one file), --check: exit 1 if any file is not formatted,
       --write: rewrite files in place (atomically).
-  arch2vec --version | --help
+${ENGINE_USAGE}  arch2vec --version | --help
 `;
 
 const CLI_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
@@ -127,7 +128,19 @@ function format(args: Args, out: (s: string) => void, err: (s: string) => void):
   return unformatted > 0 ? 1 : 0;
 }
 
-export function run(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): number {
+/**
+ * Runs one command. Cell-spec commands (validate, hash, format) finish synchronously; engine commands
+ * return a promise and load TensorFlow.js only when used (a lazily initialised chunk of the bundle).
+ */
+export function run(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): number | Promise<number> {
+  if (argv[0] && ENGINE_COMMANDS.includes(argv[0])) {
+    // Loaded on use: a separate bundle (dist/engineCommands.js, see scripts/build.mjs), so the
+    // cell-spec commands never parse TensorFlow.js.
+    const engine = require('./engineCommands') as typeof import('./engineCommands');
+    return engine.runEngineCommand(argv[0], argv.slice(1), {
+      out, err, errRaw: (s: string) => process.stderr.write(s), stderrIsTTY: process.stderr.isTTY === true,
+    });
+  }
   try {
     const args = parseArgs(argv);
     switch (args.command) {
@@ -149,5 +162,16 @@ export function run(argv: string[], out = (s: string) => process.stdout.write(s 
 }
 
 if (require.main === module) {
-  process.exitCode = run(process.argv.slice(2));
+  const code = run(process.argv.slice(2));
+  if (typeof code === 'number') process.exitCode = code;
+  else {
+    code.then((c) => {
+      process.exitCode = c;
+      // tfjs backends may keep handles open (wasm worker pools, GPU devices): do not wait on them.
+      setImmediate(() => process.exit(c));
+    }, (e: unknown) => {
+      process.stderr.write(`arch2vec: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
+      process.exit(70);
+    });
+  }
 }

@@ -3,9 +3,11 @@ import * as tf from '@tensorflow/tfjs-core';
 // its node bundle side-effect free), which left the bundled CLI/server with no cpu backend.
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
 import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { backendsDir } from './query/paths';
 
 export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
 export const BACKEND_ORDER: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
@@ -35,7 +37,13 @@ export interface BackendProbe {
  * nor fails to build where they are not installed; they resolve from node_modules at run time.
  */
 function optionalRequire<T>(name: string): T {
-  return require(name) as T;
+  try {
+    return require(name) as T;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND') throw e;
+    // `arch2vec install-backend` puts native packages under $ARCH2VEC_HOME/backends.
+    return createRequire(join(backendsDir(), 'package.json'))(name) as T;
+  }
 }
 
 /** Where the wasm binaries are: next to the bundle (dist/) or in node_modules during development. */

@@ -36,6 +36,8 @@ export interface PretrainOptions {
   resume?: boolean;
   /** Training threads for host-memory backends (wasm, cpu); default one per core. */
   threads?: number;
+  /** Report progress every this many steps as well as every 500 ms (tests use 1 for determinism). */
+  progressEverySteps?: number;
   /** Stop each epoch after this many batches (quick runs and tests). */
   maxStepsPerEpoch?: number;
   signal?: AbortSignal;
@@ -204,7 +206,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
         await stepper.step(adjBuf, opsBuf, b, mode, (train.seed * 1_000_003 + epoch * 100_000 + batch) >>> 0);
         graphs += b;
         const nowMs = performance.now();
-        if (nowMs - lastReport > 500 || batch === steps - 1) {
+        const every = opts.progressEverySteps;
+        if (nowMs - lastReport > 500 || batch === steps - 1 || (every && (batch + 1) % every === 0)) {
           const l = await stepper.drainLoss();
           if (l) {
             const k = batch - startBatch + 1 - lossBatches;
@@ -285,7 +288,9 @@ function restore(model: Arch2vecModel, stepper: TrainingStepper | undefined, ten
   for (const [name, v] of model.named()) {
     const t = tensors.get(name);
     if (!t || t.data.length !== v.size) throw new Error(`checkpoint has no compatible tensor '${name}'`);
-    v.assign(tf.tensor(t.data, v.shape));
+    const value = tf.tensor(t.data, v.shape);
+    v.assign(value);
+    value.dispose();
   }
   if (!stepper) return;
   const m = new Map<string, Float32Array>();

@@ -1,0 +1,84 @@
+/**
+ * Pretraining throughput on NAS-Bench-201 (graphs/s, full training step: forward, reference loss,
+ * gradients, clipping, Adam) for every backend that loads here, batch 32 as the reference, plus
+ * larger batches for GPU backends and 1..N data-parallel threads for host backends.
+ *
+ *   npm run bench:pretrain [-- --seconds 8 --backends wasm,cpu,webgpu --threads 1,2]
+ *
+ * The reference PyTorch figure on the same machine: bench/reference (bash setup.sh, then
+ * /usr/bin/python3 bench/reference/bench_torch.py). Compare runs taken back to back: these machines
+ * are shared and vary by ±30%.
+ */
+import { availableParallelism } from 'node:os';
+import { listBackends, selectBackend, type BackendName } from '../server/src/engine/backend';
+import { loadNb201 } from '../server/src/engine/data/nasbench201Data';
+import { Rng } from '../server/src/engine/data/random';
+import { Arch2vecModel } from '../server/src/engine/model/arch2vecModel';
+import { DEFAULT_TRAIN, modelConfigFor } from '../server/src/engine/model/config';
+import { ParallelStepper, type TrainingStepper } from '../server/src/engine/train/parallel';
+import { DeviceStepper } from '../server/src/engine/train/step';
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
+}
+
+async function measure(backend: BackendName, batch: number, threads: number, seconds: number): Promise<number> {
+  const ds = loadNb201();
+  const { nodes: n, opColumns: d } = ds;
+  const model = new Arch2vecModel(modelConfigFor(n, d), new Rng(3));
+  const onHost = backend === 'wasm' || backend === 'cpu' || backend === 'tensorflow';
+  const stepper: TrainingStepper = onHost ? await ParallelStepper.create(model, DEFAULT_TRAIN, backend, threads) : new DeviceStepper(model, DEFAULT_TRAIN);
+  const adj = new Float32Array(batch * n * n);
+  const ops = new Float32Array(batch * n * d);
+  const rng = new Rng(1);
+  const fill = () => {
+    for (let s = 0; s < batch; s++) ds.fillEncoding(rng.int(ds.count), adj, ops, s);
+  };
+  try {
+    for (let i = 0; i < 3; i++) {
+      fill();
+      await stepper.step(adj, ops, batch, 'train', i);
+    }
+    await stepper.drainLoss();
+    let steps = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < seconds * 1000) {
+      fill();
+      await stepper.step(adj, ops, batch, 'train', 100 + steps);
+      steps++;
+      if (steps % 8 === 0) await stepper.drainLoss(); // a read-back, so GPU queues are really drained
+    }
+    await stepper.drainLoss();
+    return (steps * batch) / ((performance.now() - t0) / 1000);
+  } finally {
+    await stepper.dispose();
+    model.dispose();
+  }
+}
+
+async function main() {
+  const seconds = Number(arg('seconds', '8'));
+  const wanted = arg('backends', '').split(',').filter(Boolean);
+  const threadList = arg('threads', [1, availableParallelism()].filter((x, i, a) => a.indexOf(x) === i).join(',')).split(',').map(Number);
+  const listing = await listBackends();
+  console.log(`NAS-Bench-201 pretraining step throughput, ${seconds} s per row, ${availableParallelism()} cores, node ${process.version}`);
+  for (const b of listing) console.log(`  ${b.backend.padEnd(15)} ${b.available ? `available: ${b.device}` : `not available: ${b.reason}`}`);
+  console.log('\n| backend | device | batch | threads | graphs/s |\n|---|---|---:|---:|---:|');
+  for (const b of listing) {
+    if (!b.available || (wanted.length && !wanted.includes(b.backend))) continue;
+    const report = await selectBackend(b.backend);
+    const host = b.backend === 'wasm' || b.backend === 'cpu' || b.backend === 'tensorflow';
+    const rows: [number, number][] = host ? threadList.map((t) => [32, t]) : [[32, 1], [256, 1], [1024, 1]];
+    for (const [batch, threads] of rows) {
+      if (b.backend === 'cpu' && threads > 1) continue; // pure JS: far too slow to be worth sharding
+      const rate = await measure(b.backend, batch, threads, b.backend === 'cpu' ? Math.min(seconds, 4) : seconds);
+      console.log(`| ${b.backend} | ${report.device} | ${batch} | ${threads} | ${rate.toFixed(0)} |`);
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});

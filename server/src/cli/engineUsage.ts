@@ -1,0 +1,25 @@
+/** Names and help of the engine commands; kept apart so `validate` never loads TensorFlow.js. */
+export const ENGINE_COMMANDS = ['pretrain', 'eval', 'embed', 'neighbours', 'enumerate', 'backends', 'install-backend'];
+
+export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201|darts [--epochs N] [--batch-size N] [--seed N]
+                   [--backend B] [--out DIR] [--resume] [--reference-eval-mode]
+                   [--validity-samples N] [--max-steps N] [--darts-pool N] [--threads N] [--json]
+      Pretrain arch2vec on the whole space (default out: $ARCH2VEC_HOME/models/SPACE/<time>-seed<N>).
+      Ctrl-C stops at the next step and saves a checkpoint; --resume continues it.
+  arch2vec eval [--space S | --model DIR] [--samples N] [--json]
+      Held-out reconstruction accuracy, validity and uniqueness of a model (--space: the last trained
+      or the shipped model of that space).
+  arch2vec embed FILE [--model DIR] [--space S] [--json]
+      The 16-d embedding of each cell of a .cells file.
+  arch2vec neighbours FILE --cell NAME [-k 10] [--model DIR] [--space S] [--json]
+      The k nearest architectures of the space: distance, arch / spec, benchmark accuracies (NB201),
+      printed as a .cells file.
+  arch2vec enumerate --space nasbench101 --count
+      Enumerates the space (NB101: cached under $ARCH2VEC_HOME/cache) and prints its size.
+  arch2vec backends [--json]
+      Which compute backends load here, on which device, and why the others do not.
+  arch2vec install-backend tensorflow|tensorflow-gpu
+      npm-installs @tensorflow/tfjs-node[-gpu] into $ARCH2VEC_HOME/backends (needs network).
+  Engine commands take --backend auto|tensorflow-gpu|webgpu|tensorflow|wasm|cpu (or ARCH2VEC_BACKEND);
+  $ARCH2VEC_HOME defaults to $XDG_CACHE_HOME/arch2vec or ~/.cache/arch2vec.
+`;

@@ -1,0 +1,252 @@
+/**
+ * Talks to the engine process (dist/engine.js) for the extension or the language server: started on
+ * the first request, restarted on the next request after it dies (exponential backoff, and a pause
+ * after repeated crashes), and every request in flight when it dies is rejected with an
+ * EngineExitedError that says so. Expected engine failures arrive as EngineRequestError with the
+ * protocol's error kind (badModelDir, unknownSpace, cancelled, ...).
+ */
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { CancellationTokenSource, createMessageConnection, ResponseError, type CancellationToken, type MessageConnection, type RequestType, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type {
+  EngineEmbedParams, EngineEmbedResult, EngineErrorData, EngineErrorKind, EngineLoadModelParams, EngineLoadModelResult,
+  EngineNeighboursParams, EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, PretrainProgress,
+} from '../../protocol';
+import { EngineProgressNotification, EngineRequests } from './rpc';
+
+export interface EngineClientOptions {
+  /** Path of engine.js; default: the bundle next to this one, or dist/engine.js above it. */
+  enginePath?: string;
+  /** 'ipc' (default, fork with a node IPC channel) or 'stdio'. */
+  transport?: 'ipc' | 'stdio';
+  /** Extra engine arguments, e.g. ['--backend', 'wasm']. */
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  execArgv?: string[];
+  /** Engine stderr lines and lifecycle events. */
+  log?: (line: string) => void;
+  /** First restart delay, doubled per recent crash up to maxDelayMs (defaults 500 / 10,000 ms). */
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** More crashes than this within crashWindowMs stops automatic restarts until restart() (defaults 5 / 60 s). */
+  maxCrashes?: number;
+  crashWindowMs?: number;
+}
+
+export class EngineExitedError extends Error {
+  constructor(readonly method: string, readonly exitCode: number | null, readonly signal: NodeJS.Signals | null) {
+    super(`the arch2vec engine process exited (${signal ? `signal ${signal}` : `code ${exitCode}`}) while handling ${method}; it restarts on the next request`);
+    this.name = 'EngineExitedError';
+  }
+}
+
+export class EngineRequestError extends Error {
+  constructor(readonly code: number, message: string, readonly data?: EngineErrorData) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+
+  get kind(): EngineErrorKind | 'internal' {
+    return this.data?.kind ?? 'internal';
+  }
+}
+
+export interface RequestOptions {
+  token?: CancellationToken;
+  signal?: AbortSignal;
+}
+
+function defaultEnginePath(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    for (const p of [join(dir, 'engine.js'), join(dir, 'dist', 'engine.js')]) if (existsSync(p)) return p;
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new Error(`arch2vec: engine bundle (dist/engine.js) not found above ${__dirname}; run npm run build`);
+}
+
+interface Running {
+  child: ChildProcess;
+  conn: MessageConnection;
+  /** Settles when this process exits; requests race against it. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export class EngineClient {
+  private running?: Running;
+  private starting?: Promise<Running>;
+  private crashes: number[] = [];
+  private nextStartAt = 0;
+  private disposed = false;
+  private readonly progress = new Map<string, (p: PretrainProgress) => void>();
+  private progressSeq = 0;
+  private readonly exitListeners = new Set<(e: { code: number | null; signal: NodeJS.Signals | null; expected: boolean }) => void>();
+
+  constructor(private readonly opts: EngineClientOptions = {}) {}
+
+  private log(line: string) {
+    this.opts.log?.(line);
+  }
+
+  /** Called whenever the engine process exits (expected: stopped by dispose/restart). */
+  onExit(listener: (e: { code: number | null; signal: NodeJS.Signals | null; expected: boolean }) => void): { dispose(): void } {
+    this.exitListeners.add(listener);
+    return { dispose: () => this.exitListeners.delete(listener) };
+  }
+
+  get pid(): number | undefined {
+    return this.running?.child.pid;
+  }
+
+  private async ensure(): Promise<Running> {
+    if (this.disposed) throw new Error('the arch2vec engine client is disposed');
+    if (this.running) return this.running;
+    this.starting ??= this.start().finally(() => (this.starting = undefined));
+    return this.starting;
+  }
+
+  private async start(): Promise<Running> {
+    const now = Date.now();
+    const window = this.opts.crashWindowMs ?? 60_000;
+    this.crashes = this.crashes.filter((t) => now - t < window);
+    if (this.crashes.length > (this.opts.maxCrashes ?? 5)) {
+      throw new Error(`the arch2vec engine crashed ${this.crashes.length} times in ${Math.round(window / 1000)} s; not restarting it automatically (see the log, then restart it)`);
+    }
+    const wait = this.nextStartAt - now;
+    if (wait > 0) {
+      this.log(`engine: restarting in ${wait} ms`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+    const path = this.opts.enginePath ?? defaultEnginePath();
+    const env = { ...process.env, ...this.opts.env, ELECTRON_RUN_AS_NODE: '1' };
+    const args = [...(this.opts.args ?? [])];
+    let child: ChildProcess;
+    let conn: MessageConnection;
+    if ((this.opts.transport ?? 'ipc') === 'ipc') {
+      child = fork(path, ['--node-ipc', ...args], { env, execArgv: this.opts.execArgv ?? [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+      conn = createMessageConnection(new IPCMessageReader(child), new IPCMessageWriter(child));
+    } else {
+      child = spawn(process.execPath, [...(this.opts.execArgv ?? []), path, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      conn = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+    }
+    this.log(`engine: started pid ${child.pid} (${path})`);
+    const forward = (stream: NodeJS.ReadableStream | null | undefined) => {
+      if (!stream) return;
+      let buf = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (d: string) => {
+        buf += d;
+        const lines = buf.split('\n');
+        buf = lines.pop()!;
+        for (const l of lines) if (l.trim()) this.log(`engine: ${l}`);
+      });
+    };
+    forward(child.stderr);
+    if ((this.opts.transport ?? 'ipc') === 'ipc') forward(child.stdout);
+    conn.onNotification(EngineProgressNotification, ({ token, progress }) => this.progress.get(String(token))?.(progress));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', (e) => {
+        this.log(`engine: could not start: ${e.message}`);
+        resolve({ code: null, signal: null });
+      });
+    });
+    const running: Running = { child, conn, exited };
+    void exited.then(({ code, signal }) => {
+      const expected = (child as ChildProcess & { expectedExit?: boolean }).expectedExit === true;
+      conn.dispose();
+      if (this.running === running) this.running = undefined;
+      if (!expected) {
+        this.crashes.push(Date.now());
+        const base = this.opts.baseDelayMs ?? 500;
+        this.nextStartAt = Date.now() + Math.min(this.opts.maxDelayMs ?? 10_000, base * 2 ** Math.max(0, this.crashes.length - 1));
+        this.log(`engine: exited unexpectedly (${signal ? `signal ${signal}` : `code ${code}`})`);
+      }
+      for (const l of this.exitListeners) l({ code, signal, expected });
+    });
+    conn.listen();
+    this.running = running;
+    return running;
+  }
+
+  /** A raw typed request; prefer the named methods below. */
+  async request<P, R>(type: RequestType<P, R, EngineErrorData>, params: P, options: RequestOptions = {}): Promise<R> {
+    const r = await this.ensure();
+    let token = options.token;
+    let source: CancellationTokenSource | undefined;
+    if (options.signal) {
+      source = new CancellationTokenSource();
+      if (options.signal.aborted) source.cancel();
+      else options.signal.addEventListener('abort', () => source!.cancel(), { once: true });
+      if (token) token.onCancellationRequested(() => source!.cancel());
+      token = source.token;
+    }
+    try {
+      const reply: Promise<R> = token ? r.conn.sendRequest(type, params as never, token) : r.conn.sendRequest(type, params as never);
+      const outcome = await Promise.race([
+        reply.then((value) => ({ value }), (error: unknown) => ({ error })),
+        r.exited.then((e) => ({ exit: e })),
+      ]);
+      if ('exit' in outcome) throw new EngineExitedError(type.method, outcome.exit.code, outcome.exit.signal);
+      if ('error' in outcome) {
+        const e = outcome.error;
+        if (e instanceof ResponseError) throw new EngineRequestError(e.code, e.message, e.data as EngineErrorData | undefined);
+        throw e;
+      }
+      return outcome.value;
+    } finally {
+      source?.dispose();
+    }
+  }
+
+  status(options?: RequestOptions): Promise<EngineStatusResult> {
+    return this.request(EngineRequests.status, {}, options);
+  }
+
+  /** Pretrains; onProgress gets the engine's progress (a token is assigned when none is given). */
+  async pretrain(params: EnginePretrainParams, options: RequestOptions & { onProgress?: (p: PretrainProgress) => void } = {}): Promise<EnginePretrainResult> {
+    if (!options.onProgress) return this.request(EngineRequests.pretrain, params, options);
+    const token = params.progressToken ?? `pretrain-${process.pid}-${++this.progressSeq}`;
+    this.progress.set(String(token), options.onProgress);
+    try {
+      return await this.request(EngineRequests.pretrain, { ...params, progressToken: token }, options);
+    } finally {
+      this.progress.delete(String(token));
+    }
+  }
+
+  loadModel(params: EngineLoadModelParams, options?: RequestOptions): Promise<EngineLoadModelResult> {
+    return this.request(EngineRequests.loadModel, params, options);
+  }
+
+  embed(params: EngineEmbedParams, options?: RequestOptions): Promise<EngineEmbedResult> {
+    return this.request(EngineRequests.embed, params, options);
+  }
+
+  neighbours(params: EngineNeighboursParams, options?: RequestOptions): Promise<EngineNeighboursResult> {
+    return this.request(EngineRequests.neighbours, params, options);
+  }
+
+  /** Stops the process (in-flight requests fail with EngineExitedError); the next request starts a fresh one. */
+  async restart(): Promise<void> {
+    this.crashes = [];
+    this.nextStartAt = 0;
+    await this.stop();
+  }
+
+  private async stop(): Promise<void> {
+    const r = this.running ?? (this.starting ? await this.starting.catch(() => undefined) : undefined);
+    if (!r) return;
+    (r.child as ChildProcess & { expectedExit?: boolean }).expectedExit = true;
+    r.child.kill();
+    await r.exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    this.disposed = true;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * A trained model opened for queries: weights, config, the embedding table (loaded on first use) and
+ * the space's dataset (to describe neighbours). Every failure to read a model directory becomes an
+ * EngineError('badModelDir') that says which directory and what is wrong with it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import '../model/tfSetup';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadedModelInfo } from '../../protocol';
+import { encodeCell, type CellSpec } from '../../core/cellSpec';
+import { isSpaceId } from '../../core/spaces';
+import type { Dataset } from '../data/dataset';
+import { DARTS_REFERENCE_POOL } from '../data/dartsSample';
+import type { Arch2vecModel } from '../model/arch2vecModel';
+import { FILES, readEmbeddings, readJson, type EmbeddingIndex } from '../store/modelDir';
+import { loadDataset, loadModel, type EpochMetrics, type ModelDirConfig } from '../train/trainer';
+import { EngineError } from './errors';
+import { FoldedEncoder } from './foldedEncoder';
+import { cacheDir, type ResolvedModel } from './paths';
+
+export class QueryModel {
+  private table?: { index: EmbeddingIndex; data: Float32Array };
+  private ds?: Dataset;
+  private encoder?: FoldedEncoder;
+
+  constructor(
+    readonly dir: string,
+    readonly source: ResolvedModel['source'],
+    readonly model: Arch2vecModel,
+    readonly config: ModelDirConfig,
+  ) {}
+
+  get space() {
+    return this.config.space;
+  }
+
+  /** The whole space's embedding table (count × dim), read once. */
+  embeddings(): { index: EmbeddingIndex; data: Float32Array } {
+    if (this.table) return this.table;
+    let t: { index: EmbeddingIndex; data: Float32Array } | undefined;
+    try {
+      t = readEmbeddings(this.dir);
+    } catch (e) {
+      throw new EngineError('badModelDir', `${this.dir}: unreadable embedding table: ${(e as Error).message}`);
+    }
+    if (!t) {
+      const why = this.config.complete ? `${FILES.embeddings} is missing` : `training is unfinished (${this.config.epochsDone}/${this.config.train.epochs} epochs); resume it with \`arch2vec pretrain --space ${this.space} --resume --out ${this.dir}\``;
+      throw new EngineError('badModelDir', `${this.dir}: no embedding table: ${why}`);
+    }
+    if (t.index.dim !== this.config.model.latent) throw new EngineError('badModelDir', `${this.dir}: embedding table has ${t.index.dim} columns, the model ${this.config.model.latent}`);
+    this.table = t;
+    return t;
+  }
+
+  /** The dataset the table rows refer to (NB101: the enumeration cache; DARTS: the seeded pool, re-sampled). */
+  dataset(onProgress?: Parameters<typeof loadDataset>[4]): Dataset {
+    if (!this.ds) {
+      const ds = loadDataset(this.space, cacheDir(), this.config.data.dartsPool ?? DARTS_REFERENCE_POOL, this.config.train.seed, onProgress);
+      if (ds.count !== this.config.data.count) throw new EngineError('badModelDir', `${this.dir}: trained on ${this.config.data.count} ${this.space} cells, this build's dataset has ${ds.count}`);
+      this.ds = ds;
+    }
+    return this.ds;
+  }
+
+  /** Embeddings (node-mean of μ, eval mode; the folded encoder) of specs of this model's space, row-major count × latent. */
+  async embedSpecs(specs: CellSpec[], chunk = 1000): Promise<Float32Array> {
+    const { nodes: n, opColumns: d, latent } = this.config.model;
+    const out = new Float32Array(specs.length * latent);
+    const adj = new Float32Array(Math.min(chunk, specs.length) * n * n);
+    const ops = new Float32Array(Math.min(chunk, specs.length) * n * d);
+    for (let start = 0; start < specs.length; start += chunk) {
+      const b = Math.min(chunk, specs.length - start);
+      adj.fill(0);
+      ops.fill(0);
+      for (let s = 0; s < b; s++) {
+        const spec = specs[start + s];
+        if (spec.space !== this.space) throw new EngineError('badInput', `a ${spec.space} cell cannot be embedded with a ${this.space} model (${this.dir})`);
+        const e = encodeCell(spec);
+        if (e.adjacency.length !== n || e.ops[0]?.length !== d) throw new EngineError('badModelDir', `${this.dir}: the model expects ${n}×${d} encodings, the cell is ${e.adjacency.length}×${e.ops[0]?.length}`);
+        e.adjacency.forEach((row, r) => row.forEach((x, c) => (adj[s * n * n + r * n + c] = x)));
+        e.ops.forEach((row, r) => row.forEach((x, c) => (ops[s * n * d + r * d + c] = x)));
+      }
+      this.encoder ??= new FoldedEncoder(this.model);
+      const enc = this.encoder;
+      const t = tf.tidy(() => enc.embed(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n])));
+      out.set((await t.data()) as Float32Array, start * latent);
+      t.dispose();
+    }
+    return out;
+  }
+
+  info(): LoadedModelInfo {
+    let lastEpoch: EpochMetrics | undefined;
+    try {
+      lastEpoch = readJson<EpochMetrics[]>(this.dir, FILES.metrics)?.at(-1);
+    } catch {
+      lastEpoch = undefined;
+    }
+    let rows = this.table?.index.count;
+    if (rows === undefined) rows = readJson<EmbeddingIndex>(this.dir, FILES.embeddingsIndex)?.count ?? 0;
+    return {
+      dir: this.dir, source: this.source, space: this.space, epochsDone: this.config.epochsDone, epochs: this.config.train.epochs,
+      complete: this.config.complete, embeddings: rows, dim: this.config.model.latent, trainedWith: this.config.backend.backend, lastEpoch,
+    };
+  }
+
+  dispose() {
+    this.encoder?.dispose();
+    this.model.dispose();
+  }
+}
+
+/** Opens a model directory, turning every way it can be wrong into a clear badModelDir error. */
+export function openModel(resolved: ResolvedModel): QueryModel {
+  const { dir } = resolved;
+  if (!existsSync(dir)) throw new EngineError('badModelDir', `model directory ${dir} does not exist`);
+  if (!existsSync(join(dir, FILES.config))) throw new EngineError('badModelDir', `${dir} is not a model directory: no ${FILES.config} (train one with \`arch2vec pretrain\`)`);
+  let loaded: { model: Arch2vecModel; config: ModelDirConfig };
+  try {
+    const config = readJson<ModelDirConfig>(dir, FILES.config)!;
+    if (config.format !== 'arch2vec-model/1') throw new Error(`unknown format '${String(config.format)}' in ${FILES.config}`);
+    if (!isSpaceId(config.space)) throw new Error(`unknown space '${String(config.space)}' in ${FILES.config}`);
+    loaded = loadModel(dir);
+  } catch (e) {
+    const msg = (e as Error).message;
+    throw new EngineError('badModelDir', msg.startsWith(dir) ? msg : `${dir}: ${msg}`);
+  }
+  return new QueryModel(dir, resolved.source, loaded.model, loaded.config);
+}
+
+/** Open models by directory, so repeated queries skip reading weights and tables. */
+export class ModelCache {
+  private readonly models = new Map<string, { model: QueryModel; stamp: number }>();
+
+  /** The open model, reopened when its config.json changed since (retrained, resumed). */
+  get(resolved: ResolvedModel): QueryModel {
+    const stamp = configStamp(resolved.dir);
+    const hit = this.models.get(resolved.dir);
+    if (hit && hit.stamp === stamp) return hit.model;
+    if (hit) this.evict(resolved.dir);
+    const model = openModel(resolved);
+    this.models.set(resolved.dir, { model, stamp });
+    return model;
+  }
+
+  evict(dir: string) {
+    this.models.get(dir)?.model.dispose();
+    this.models.delete(dir);
+  }
+
+  list(): QueryModel[] {
+    return [...this.models.values()].map((m) => m.model);
+  }
+
+  clear() {
+    for (const m of this.models.values()) m.model.dispose();
+    this.models.clear();
+  }
+}
+
+function configStamp(dir: string): number {
+  try {
+    return statSync(join(dir, FILES.config)).mtimeMs;
+  } catch {
+    return -1;
+  }
+}

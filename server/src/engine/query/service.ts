@@ -1,0 +1,222 @@
+/**
+ * What the engine does, independent of transport: the engine process maps JSON-RPC requests onto these
+ * methods and the CLI calls them directly, so both give the same answers and the same errors.
+ */
+import { resolve } from 'node:path';
+import type {
+  BackendRequest, EmbeddedCell, EngineEmbedParams, EngineEmbedResult, EngineLoadModelParams, EngineNeighboursParams,
+  EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, LoadedModelInfo,
+} from '../../protocol';
+import type { CellSpec } from '../../core/cellSpec';
+import type { SpaceId } from '../../core/spaces';
+import { BACKEND_ORDER, selectBackend, type BackendReport } from '../backend';
+import { CancelledError, pretrain, type PretrainProgress } from '../train/trainer';
+import { cellsOfText, pickCell, type QueryCell } from './cells';
+import { checkSpace, EngineError } from './errors';
+import { ModelCache, type QueryModel } from './model';
+import { archOf, neighboursOf } from './neighbours';
+import { arch2vecHome, cacheDir, newModelDir, resolveModel, trainedModels } from './paths';
+
+declare const __VERSION__: string;
+export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
+
+export function checkBackendName(name: string): BackendRequest {
+  if (name === 'auto' || (BACKEND_ORDER as string[]).includes(name)) return name as BackendRequest;
+  throw new EngineError('backendUnavailable', `unknown backend '${name}': expected auto, ${BACKEND_ORDER.join(', ')}`);
+}
+
+function intParam(name: string, v: number | undefined, min: number): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!(Number.isInteger(v) && v >= min)) throw new EngineError('badInput', `${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+/** The CLI line that resumes an interrupted pretraining with the same settings. */
+export function resumeCommand(p: EnginePretrainParams, modelDir: string): string {
+  const parts = ['arch2vec', 'pretrain', '--space', p.space];
+  if (p.epochs !== undefined) parts.push('--epochs', String(p.epochs));
+  if (p.batchSize !== undefined) parts.push('--batch-size', String(p.batchSize));
+  if (p.seed !== undefined) parts.push('--seed', String(p.seed));
+  if (p.maxSteps !== undefined) parts.push('--max-steps', String(p.maxSteps));
+  if (p.validitySamples !== undefined) parts.push('--validity-samples', String(p.validitySamples));
+  if (p.referenceEvalMode) parts.push('--reference-eval-mode');
+  if (p.dartsPool !== undefined) parts.push('--darts-pool', String(p.dartsPool));
+  parts.push('--resume', '--out', /^[\w@%+=:,./-]+$/.test(modelDir) ? modelDir : `'${modelDir.replace(/'/g, `'\\''`)}'`);
+  return parts.join(' ');
+}
+
+export class EngineService {
+  readonly models = new ModelCache();
+  private backendReport?: BackendReport;
+  private selecting?: Promise<BackendReport>;
+  private running: { space: SpaceId; modelDir: string } | null = null;
+  private readonly started = Date.now();
+
+  constructor(
+    private readonly defaultBackend: BackendRequest = 'auto',
+    /** Told about each backend selection (the engine process logs it on stderr). */
+    private readonly onBackend?: (r: BackendReport) => void,
+  ) {}
+
+  /**
+   * The process-wide tfjs backend: chosen once (defaultBackend), switched only when a request names
+   * another one explicitly. Unloadable → backendUnavailable with every reason.
+   */
+  async backend(requested?: BackendRequest): Promise<BackendReport> {
+    if (this.selecting) await this.selecting.catch(() => undefined);
+    const want = requested && requested !== 'auto' ? requested : undefined;
+    if (this.backendReport && (!want || this.backendReport.backend === want)) return this.backendReport;
+    if (this.backendReport && this.running) throw new EngineError('busy', `cannot switch to the ${want} backend while a pretraining runs`);
+    this.selecting = selectBackend(want ?? this.defaultBackend).catch((e: Error) => {
+      throw new EngineError('backendUnavailable', e.message);
+    });
+    try {
+      const report = await this.selecting;
+      // Loaded models hold variables on the previous backend.
+      if (this.backendReport) this.models.clear();
+      this.backendReport = report;
+      this.onBackend?.(report);
+      return report;
+    } finally {
+      this.selecting = undefined;
+    }
+  }
+
+  async status(): Promise<EngineStatusResult> {
+    return {
+      version: VERSION, pid: process.pid, backend: await this.backend(), models: this.models.list().map((m) => m.info()),
+      running: this.running, home: arch2vecHome(),
+    };
+  }
+
+  /** Where a pretraining with these parameters writes (resume without outDir: the newest unfinished model). */
+  pretrainDir(p: EnginePretrainParams): string {
+    const space = checkSpace(p.space);
+    if (p.outDir) return resolve(p.outDir);
+    if (p.resume) {
+      const unfinished = trainedModels(space).find((m) => !m.config.complete);
+      if (!unfinished) throw new EngineError('badInput', `nothing to resume: no unfinished ${space} model under ${arch2vecHome()}/models/${space}; pass --out DIR`);
+      return unfinished.dir;
+    }
+    return newModelDir(space, p.seed ?? 3);
+  }
+
+  async pretrain(p: EnginePretrainParams, signal?: AbortSignal, onProgress?: (p: PretrainProgress) => void): Promise<EnginePretrainResult> {
+    const space = checkSpace(p.space);
+    const train = {
+      ...(intParam('epochs', p.epochs, 1) !== undefined ? { epochs: p.epochs } : {}),
+      ...(intParam('batchSize', p.batchSize, 1) !== undefined ? { batchSize: p.batchSize } : {}),
+      ...(intParam('seed', p.seed, 0) !== undefined ? { seed: p.seed } : {}),
+      ...(p.referenceEvalMode ? { referenceEvalModeQuirk: true } : {}),
+    };
+    const maxSteps = intParam('maxSteps', p.maxSteps, 1);
+    const validitySamples = intParam('validitySamples', p.validitySamples, 0);
+    const dartsPool = intParam('dartsPool', p.dartsPool, 1);
+    const threads = intParam('threads', p.threads, 1);
+    if (this.running) throw new EngineError('busy', `a ${this.running.space} pretraining is already running (${this.running.modelDir})`);
+    const modelDir = this.pretrainDir(p);
+    const backend = await this.backend(p.backend);
+    this.running = { space, modelDir };
+    const t0 = performance.now();
+    try {
+      const r = await pretrain({
+        space, modelDir, cacheDir: cacheDir(), backend, train, dartsPool, validitySamples, resume: p.resume, maxStepsPerEpoch: maxSteps, threads, signal, onProgress,
+      });
+      this.models.evict(modelDir);
+      return { modelDir, config: r.config, metrics: r.metrics, backend, seconds: (performance.now() - t0) / 1000 };
+    } catch (e) {
+      if (e instanceof CancelledError) {
+        const resume = resumeCommand(p, modelDir);
+        throw new EngineError('cancelled', `pretraining cancelled; checkpoint saved in ${modelDir}. Resume with: ${resume}`, { modelDir, resume });
+      }
+      const msg = (e as Error).message ?? String(e);
+      if (msg.startsWith(modelDir)) throw new EngineError('badModelDir', msg, { modelDir });
+      throw e;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Opens (and caches) a model: the directory given, else the last trained or shipped model of the space. */
+  async model(modelDir: string | undefined, space: string | undefined): Promise<QueryModel> {
+    await this.backend();
+    return this.models.get(resolveModel({ model: modelDir, space: modelDir ? undefined : checkSpace(space) }));
+  }
+
+  async loadModel(p: EngineLoadModelParams): Promise<LoadedModelInfo> {
+    if (!p.modelDir && !p.space) throw new EngineError('badInput', 'loadModel needs modelDir or space');
+    const qm = await this.model(p.modelDir, p.space);
+    qm.embeddings(); // load the table now: later neighbour queries only scan it
+    return qm.info();
+  }
+
+  async embed(p: EngineEmbedParams): Promise<EngineEmbedResult> {
+    const backend = await this.backend();
+    const defaultSpace = checkSpace(p.defaultSpace ?? 'nasbench101', 'default space');
+    let cells: QueryCell[];
+    if (p.text !== undefined) {
+      cells = cellsOfText(p.text, defaultSpace);
+      if (p.cells) cells = p.cells.map((name) => pickCell(cells, name));
+    } else if (p.specs) {
+      cells = p.specs.map((spec, i) => ({ name: `spec${i + 1}`, line: 0, space: checkSpace(spec?.space), spec }));
+    } else throw new EngineError('badInput', 'embed needs text or specs');
+
+    const out: EmbeddedCell[] = cells.map((c) => ({ name: c.name, ...(c.line ? { line: c.line } : {}), space: c.space, embedding: null, ...(c.error ? { error: c.error } : {}) }));
+    const explicit = p.modelDir ? await this.model(p.modelDir, undefined) : undefined;
+    const bySpace = new Map<SpaceId, number[]>();
+    cells.forEach((c, i) => {
+      if (c.spec) bySpace.set(c.spec.space, [...(bySpace.get(c.spec.space) ?? []), i]);
+    });
+    for (const [space, idx] of bySpace) {
+      let qm: QueryModel;
+      try {
+        qm = explicit ?? (await this.model(undefined, space));
+      } catch (e) {
+        // No (usable) model for this space: the other spaces' cells are still answered.
+        if (!(e instanceof EngineError) || (e.kind !== 'noModel' && e.kind !== 'badModelDir')) throw e;
+        for (const i of idx) out[i].error = e.message;
+        continue;
+      }
+      if (qm.space !== space) {
+        for (const i of idx) out[i].error = `a ${space} cell; the model ${qm.dir} is ${qm.space}`;
+        continue;
+      }
+      const specs: CellSpec[] = idx.map((i) => cells[i].spec!);
+      const emb = await qm.embedSpecs(specs);
+      const dim = qm.config.model.latent;
+      idx.forEach((i, j) => {
+        out[i].embedding = Array.from(emb.subarray(j * dim, (j + 1) * dim));
+        out[i].model = qm.dir;
+      });
+    }
+    return { backend, cells: out };
+  }
+
+  async neighbours(p: EngineNeighboursParams): Promise<EngineNeighboursResult> {
+    const backend = await this.backend();
+    let name: string;
+    let spec: CellSpec;
+    if (p.spec) {
+      checkSpace(p.spec.space);
+      name = 'spec';
+      spec = p.spec;
+    } else if (p.text !== undefined) {
+      if (!p.cell) throw new EngineError('badInput', 'neighbours of a text need the cell name');
+      const c = pickCell(cellsOfText(p.text, checkSpace(p.defaultSpace ?? 'nasbench101', 'default space')), p.cell);
+      name = c.name;
+      spec = c.spec;
+    } else throw new EngineError('badInput', 'neighbours needs a spec, or text and a cell name');
+    const qm = await this.model(p.modelDir, spec.space);
+    const r = await neighboursOf(qm, spec, p.k ?? 10);
+    return {
+      backend, model: qm.dir, space: qm.space,
+      query: { name, arch: archOf(spec), index: r.index, embedding: Array.from(r.embedding) },
+      neighbours: r.neighbours,
+    };
+  }
+
+  get uptimeSeconds() {
+    return (Date.now() - this.started) / 1000;
+  }
+}
+
