@@ -133,6 +133,11 @@ function format(args: Args, out: (s: string) => void, err: (s: string) => void):
  * return a promise and load TensorFlow.js only when used (a lazily initialised chunk of the bundle).
  */
 export function run(argv: string[], out = (s: string) => process.stdout.write(s + '\n'), err = (s: string) => process.stderr.write(s + '\n')): number | Promise<number> {
+  // `arch2vec COMMAND --help` prints the usage, like the bare --help.
+  if (argv.length > 1 && (argv.includes('--help') || argv.includes('-h'))) {
+    out(USAGE);
+    return 0;
+  }
   if (argv[0] && ENGINE_COMMANDS.includes(argv[0])) {
     // Loaded on use: a separate bundle (dist/engineCommands.js, see scripts/build.mjs), so the
     // cell-spec commands never parse TensorFlow.js.

@@ -73,6 +73,8 @@ export interface ModelDirConfig {
   train: TrainConfig;
   data: { count: number; train: number; heldOut: number; id: string; dartsPool?: number };
   backend: BackendReport;
+  /** Training threads (data-parallel workers incl. the main thread). */
+  threads: number;
   versions: { arch2vec: string; tfjs: string; node: string };
   epochsDone: number;
   complete: boolean;
@@ -148,7 +150,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const config: ModelDirConfig = {
     format: 'arch2vec-model/1', space: opts.space, model: modelConfig, train,
     data: { count: ds.count, train: split.train.length, heldOut: split.heldOut.length, id, ...(opts.space === 'darts' ? { dartsPool } : {}) },
-    backend: opts.backend, versions: { arch2vec: VERSION, tfjs: tf.version_core, node: process.version },
+    backend: opts.backend, threads, versions: { arch2vec: VERSION, tfjs: tf.version_core, node: process.version },
     epochsDone: 0, complete: false, createdAt: previous?.createdAt ?? now, updatedAt: now,
   };
   let metrics: EpochMetrics[] = [];
