@@ -44,10 +44,13 @@ export const ENGINE_METHODS = {
   loadModel: 'engine/loadModel',
   embed: 'engine/embed',
   neighbours: 'engine/neighbours',
+  search: 'engine/search',
 } as const;
 
 /** Notification engine → client while a long request runs. */
 export const ENGINE_PROGRESS = 'engine/progress';
+/** Notification engine → client after every evaluation of an engine/search (best so far). */
+export const ENGINE_SEARCH_PROGRESS = 'engine/searchProgress';
 
 /** Structured error codes in `ResponseError.code` (data: EngineErrorData). */
 export const ENGINE_ERRORS = {
@@ -221,4 +224,151 @@ export interface EngineNeighboursResult {
     embedding: number[];
   };
   neighbours: Neighbour[];
+}
+
+// engine/search ----------------------------------------------------------------------------------
+// Latent-space search (issue 4). The CLI's `arch2vec search --json` prints an EngineSearchResult.
+// Cancelling the request ($/cancelRequest) stops the search cleanly: the answer is the best so far,
+// with `stopped: 'cancelled'` (not an error).
+
+export type SearchStrategyName = 'bo' | 'rl' | 're' | 'rs';
+export type SearchObjectiveName = 'benchmark' | 'command' | 'file';
+export type SearchDatasetName = 'cifar10' | 'cifar100' | 'imagenet16-120';
+/** Why a seed's search ended. */
+export type SearchStopReason = 'budget' | 'max-evals' | 'exhausted' | 'cancelled' | 'suggested';
+
+export interface EngineSearchParams {
+  /** Only nasbench201 for now. */
+  space: string;
+  objective: SearchObjectiveName;
+  strategy: SearchStrategyName;
+  /** benchmark: the NB201 dataset (default cifar10). */
+  dataset?: SearchDatasetName;
+  /** benchmark: a table file in the shipped format instead of data/nasbench201.table. */
+  table?: string;
+  /** Stop a seed when its cumulative cost ≥ budget (benchmark default: the paper's per-dataset budget). */
+  budget?: number;
+  /** Stop a seed after this many evaluations. */
+  maxEvals?: number;
+  /** Seeds to run, one independent search each (default [1]). */
+  seeds?: number[];
+  /** command: the evaluator command template ({cell}, {json}). */
+  command?: string;
+  /** command: evaluations at once (default 1). */
+  parallel?: number;
+  /** command: seconds before an evaluation is killed. */
+  timeout?: number;
+  /** command: results log (JSONL) re-used on restart (default: $ARCH2VEC_HOME/searches/command-<hash>.jsonl). */
+  log?: string;
+  /** command: working directory of the evaluator (default: the engine's). */
+  cwd?: string;
+  /** file: `.cells` text whose cells with `accuracy:` are the observations, and its name for messages. */
+  text?: string;
+  file?: string;
+  /** file: how many suggestions (default 10). */
+  k?: number;
+  /** Model whose embedding table bo / rl search (default: last trained, else shipped NB201 model). */
+  modelDir?: string;
+  /** bo: 'standard' (default) incumbent-based EI, or the reference code's 'reference' variant (fixed target τ = 1, variance for σ). */
+  eiVariant?: 'standard' | 'reference';
+  /** Include per-seed best-so-far traces and every evaluation (default false). */
+  traces?: boolean;
+  /** Progress notifications (ENGINE_SEARCH_PROGRESS) carry this token; none are sent without it. */
+  progressToken?: string | number;
+}
+
+/** Best-so-far after one evaluation (budget vs accuracy); accuracies in percent, null before any success. */
+export interface SearchTracePoint {
+  evaluations: number;
+  budget: number;
+  bestReward: number | null;
+  bestReport: number | null;
+  bestIndex: number | null;
+}
+
+export interface SearchFoundCell {
+  index: number;
+  arch: string;
+  spec: CellSpec;
+  /** Reward (what the search maximised), reported validation and test accuracy (percent; null: unknown). */
+  reward: number | null;
+  val: number | null;
+  test: number | null;
+  /** The cell in `.cells` syntax. */
+  cell: string;
+}
+
+export interface SearchEvaluationRecord {
+  index: number;
+  reward: number | null;
+  val: number | null;
+  test: number | null;
+  cost: number;
+  error?: string;
+  reused?: boolean;
+}
+
+export interface SearchSeedResult {
+  seed: number;
+  /** The best-by-reward cell of this seed (null when no evaluation succeeded). */
+  best: SearchFoundCell | null;
+  evaluations: number;
+  failed: number;
+  /** Cumulative cost (simulated or wall seconds). */
+  budgetUsed: number;
+  stopped: SearchStopReason;
+  seconds: number;
+  /** With traces: best so far after every evaluation, and the evaluations themselves. */
+  trace?: SearchTracePoint[];
+  evaluationsList?: SearchEvaluationRecord[];
+}
+
+export interface MeanStd {
+  mean: number | null;
+  std: number | null;
+  /** Seeds with a value. */
+  n: number;
+}
+
+export interface EngineSearchResult {
+  space: SpaceName;
+  objective: SearchObjectiveName;
+  strategy: SearchStrategyName;
+  dataset: SearchDatasetName | null;
+  /** The embedding table searched by bo / rl (null for rs / re). */
+  model: { dir: string; source: ModelSource } | null;
+  /** bo only: the EI variant used. */
+  eiVariant?: 'standard' | 'reference';
+  budget: number | null;
+  maxEvals: number | null;
+  /** What the objective is: columns used (benchmark), command, log file, observations (file). */
+  objectiveInfo: Record<string, unknown>;
+  /** Mean ± std (population, as the reference's summary) over seeds of the best-by-reward cell. */
+  summary: { seeds: number; reward: MeanStd; val: MeanStd; test: MeanStd };
+  runs: SearchSeedResult[];
+  /** file objective: the k most promising unmeasured cells, best first. */
+  suggestions?: SearchFoundCell[];
+  /** Set when the search was cancelled (Ctrl-C, $/cancelRequest) before every seed finished. */
+  stopped: 'completed' | 'cancelled';
+  seconds: number;
+}
+
+export interface EngineSearchProgress {
+  seed: number;
+  /** 0-based position of this seed in the run and how many seeds there are. */
+  seedIndex: number;
+  seeds: number;
+  evaluations: number;
+  budgetUsed: number;
+  budget: number | null;
+  maxEvals: number | null;
+  /** The evaluation that just finished. */
+  last: SearchEvaluationRecord;
+  /** Best so far in this seed. */
+  best: SearchTracePoint;
+}
+
+export interface EngineSearchProgressParams {
+  token: string | number;
+  progress: EngineSearchProgress;
 }

@@ -23,6 +23,7 @@ import { EngineService, checkBackendName } from '../engine/query/service';
 import type { EpochMetrics } from '../engine/train/trainer';
 import { readText, UsageError } from './files';
 import { ProgressPrinter } from './progress';
+import { searchCmd } from './searchCommand';
 
 export interface EngineIO {
   out: (s: string) => void;
@@ -385,6 +386,7 @@ export async function runEngineCommand(command: string, argv: string[], io: Engi
       case 'enumerate': return await enumerateCmd(argv, io);
       case 'backends': return await backendsCmd(argv, io);
       case 'install-backend': return await installBackendCmd(argv, io);
+      case 'search': return await searchCmd(argv, io);
       default: throw new UsageError(`unknown command '${command}'`);
     }
   } catch (e) {

@@ -1,0 +1,61 @@
+/**
+ * `--objective file FILE [-k N]`: the cells of a `.cells` file that carry a measured `accuracy`
+ * (percent, core/spaces METRIC_KEYS) are the observations; the search tells them to the strategy and
+ * asks it for the k most promising cells of the space not measured yet (for BO: the EI ranking).
+ * Only NAS-Bench-201 cells can be placed in the pool for now (their spec → benchmark index); a
+ * measured cell of another space is a clear error. The same architecture measured twice counts once,
+ * with the mean of its accuracies.
+ */
+import { analyze } from '../../../core/analyze';
+import { nb201Index } from '../../../core/spaces/nasbench201';
+import type { SpaceId } from '../../../core/spaces';
+import { stripBom } from '../../../core/text';
+import type { Observation } from '../types';
+
+export class FileObjectiveError extends Error {}
+
+export interface FileObservation extends Observation {
+  /** Names of the cells measuring this architecture (reward = mean of their accuracies, percent). */
+  cells: string[];
+}
+
+export interface FileObservations {
+  observations: FileObservation[];
+  /** Cells without an `accuracy` (not observations; they may be suggested). */
+  unmeasured: number;
+}
+
+/** Observations (reward in percent) from `.cells` text, or a FileObjectiveError saying which cell is the problem. */
+export function fileObservations(text: string, file: string, defaultSpace: SpaceId = 'nasbench201'): FileObservations {
+  const a = analyze(stripBom(text), { defaultSpace });
+  const byIndex = new Map<number, { sum: number; cells: string[] }>();
+  const problems: string[] = [];
+  let unmeasured = 0;
+  a.cells.forEach((c, i) => {
+    const name = c.name ?? `#${i + 1}`;
+    const line = c.node.header.start.line + 1;
+    const acc = c.metrics.accuracy;
+    if (acc === undefined) {
+      unmeasured++;
+      return;
+    }
+    const err = c.diagnostics.find((d) => d.severity === 'error');
+    if (err || !c.spec) {
+      problems.push(`${file}:${line}: cell '${name}' has an accuracy but is not a valid cell: ${err ? `${err.code}: ${err.message}` : 'no architecture'} (run \`arch2vec validate ${file}\`)`);
+      return;
+    }
+    if (c.spec.space !== 'nasbench201') {
+      problems.push(`${file}:${line}: cell '${name}' is a ${c.spec.space} cell: --objective file searches NAS-Bench-201 only for now (no ${c.spec.space} search pool)`);
+      return;
+    }
+    const index = nb201Index(c.spec.ops);
+    const o = byIndex.get(index) ?? { sum: 0, cells: [] };
+    o.sum += acc;
+    o.cells.push(name);
+    byIndex.set(index, o);
+  });
+  if (problems.length) throw new FileObjectiveError(problems.join('\n'));
+  if (byIndex.size === 0) throw new FileObjectiveError(`${file}: no NAS-Bench-201 cell with a measured \`accuracy:\` (${a.cells.length} cell${a.cells.length === 1 ? '' : 's'} in the file); add e.g. \`accuracy: 93.1\` to the cells you have measured`);
+  const observations = [...byIndex].map(([index, o]) => ({ index, reward: o.sum / o.cells.length, cells: o.cells }));
+  return { observations, unmeasured };
+}

@@ -1,0 +1,5 @@
+export * from './types';
+export * from './benchmark';
+export * from './command';
+export * from './file';
+export * from './resultsLog';

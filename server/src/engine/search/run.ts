@@ -1,0 +1,375 @@
+/**
+ * The search loop (issue 4): one strategy, one objective, ask/tell until the budget is spent.
+ *
+ * Budget accounting follows §5.3 of the arch2vec notes: a seed keeps querying while its cumulative
+ * cost (simulated training seconds for the benchmark, wall seconds for a command) is below the
+ * budget, so the query that crosses it still counts (the reference's `while total < budget`); with
+ * `maxEvals` it also stops after that many evaluations. With a parallel objective (the command one),
+ * up to `parallel` evaluations run at once and no new one starts once the finished ones have spent
+ * the budget. Failed evaluations are charged their cost and told to the strategy as NaN.
+ *
+ * The best cell is the best by reward (validation accuracy; ties: the first found); what is reported
+ * for it is its `val` and `report` (test) accuracy. The reward is told to the strategy as a fraction
+ * (percent / 100: the reference's scale, which BO's EI target τ = 1.0 and RL's baseline 0.4 assume).
+ *
+ * Cancelling (AbortSignal: Ctrl-C in the CLI, $/cancelRequest in the engine) stops asking at once,
+ * abandons evaluations in flight (a command is killed and not logged, so a resumed search runs it
+ * again) and returns the best so far.
+ *
+ * `runSearch` is the whole request, shared by `arch2vec search` and the engine's `engine/search`:
+ * parameters → pool (+ the model's embedding table for bo / rl) → objective → seeds → summary.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchDatasetName, SearchEvaluationRecord, SearchFoundCell,
+  SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
+} from '../../protocol';
+import type { CellSpec } from '../../core/cellSpec';
+import { cellText } from '../../core/render';
+import { formatArch, NB201_SIZE, nb201OpsAt } from '../../core/spaces/nasbench201';
+import { readEmbeddings } from '../store/modelDir';
+import { checkSpace, EngineError } from '../query/errors';
+import { arch2vecHome, resolveModel, type ResolvedModel } from '../query/paths';
+import {
+  BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, FileObjectiveError, fileObservations, isNb201Dataset, NB201_DATASETS,
+  type Objective, type SearchEvaluation,
+} from './objectives';
+import { createNb201Pool } from './pool';
+import { createStrategy } from './strategies';
+import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
+
+export const STRATEGY_NAMES: readonly SearchStrategyName[] = ['bo', 'rl', 're', 'rs'];
+/** Strategies that search the model's embedding table (the others use the discrete encoding). */
+export const LATENT_STRATEGIES: readonly SearchStrategyName[] = ['bo', 'rl'];
+/** Told reward = accuracy (percent) × REWARD_SCALE. */
+export const REWARD_SCALE = 0.01;
+
+// ------------------------------------------------------------------------------------------------
+// The loop
+// ------------------------------------------------------------------------------------------------
+
+export interface LoopOptions {
+  budget?: number;
+  maxEvals?: number;
+  signal?: AbortSignal;
+  /** After every evaluation, with the best so far. */
+  onEvaluation?: (ev: SearchEvaluation, best: TracePoint, budgetUsed: number) => void;
+}
+
+export interface LoopResult {
+  evaluations: SearchEvaluation[];
+  trace: TracePoint[];
+  /** Best by reward (null: no evaluation succeeded). */
+  best: SearchEvaluation | null;
+  budgetUsed: number;
+  stopped: Exclude<SearchStopReason, 'suggested'>;
+  seconds: number;
+}
+
+const isPromise = <T>(x: T | Promise<T>): x is Promise<T> => typeof (x as Promise<T>)?.then === 'function';
+
+/** Drives `strategy` against `objective` until the budget, maxEvals, the pool or the signal stops it. */
+export async function searchLoop(strategy: SearchStrategy, objective: Objective, opts: LoopOptions = {}): Promise<LoopResult> {
+  const t0 = performance.now();
+  const budget = opts.budget ?? Infinity;
+  const maxEvals = opts.maxEvals ?? Infinity;
+  const parallel = Math.max(1, objective.parallel);
+  const signal = opts.signal ?? new AbortController().signal;
+  const evaluations: SearchEvaluation[] = [];
+  const trace: TracePoint[] = [];
+  let best: SearchEvaluation | null = null;
+  let used = 0;
+  let launched = 0;
+  let lastYield = performance.now();
+  const inflight = new Map<number, Promise<{ index: number; ev?: SearchEvaluation; cancelled?: boolean }>>();
+
+  const record = (ev: SearchEvaluation) => {
+    used += ev.cost;
+    evaluations.push(ev);
+    if (Number.isFinite(ev.reward) && (best === null || ev.reward > best.reward)) best = ev;
+    const b = best as SearchEvaluation | null;
+    const point: TracePoint = {
+      evaluations: evaluations.length, budget: used, bestReward: b ? b.reward : NaN, bestReport: b?.report ?? NaN, bestIndex: b ? b.index : -1,
+    };
+    trace.push(point);
+    strategy.tell([{ index: ev.index, reward: Number.isFinite(ev.reward) ? ev.reward * REWARD_SCALE : NaN }]);
+    opts.onEvaluation?.(ev, point, used);
+  };
+
+  // One listener for the whole loop (not one per wait: that would pile up on a long search).
+  let onAbort: (() => void) | undefined;
+  const aborted = new Promise<null>((resolve) => {
+    onAbort = () => resolve(null);
+    if (signal.aborted) resolve(null);
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  let stopped: LoopResult['stopped'] | undefined;
+  while (stopped === undefined) {
+    if (signal.aborted) {
+      stopped = 'cancelled';
+      break;
+    }
+    const spent = used >= budget;
+    const capped = launched >= maxEvals;
+    if (!spent && !capped && inflight.size < parallel) {
+      const want = Math.min(parallel - inflight.size, maxEvals - launched);
+      const asked = strategy.ask(want);
+      for (const index of asked) {
+        launched++;
+        let r: SearchEvaluation | Promise<SearchEvaluation>;
+        try {
+          r = objective.evaluate(index, signal);
+        } catch (e) {
+          r = { index, reward: NaN, cost: 0, error: `evaluation failed: ${(e as Error).message}` };
+        }
+        if (!isPromise(r)) {
+          record(r);
+          continue;
+        }
+        inflight.set(index, r.then((ev) => ({ index, ev }), (e: unknown) => (signal.aborted ? { index, cancelled: true } : { index, ev: { index, reward: NaN, cost: 0, error: `evaluation failed: ${(e as Error)?.message ?? String(e)}` } })));
+      }
+      if (asked.length > 0) {
+        // Synchronous objectives never await: let signals and I/O through every ~50 ms.
+        if (performance.now() - lastYield > 50) {
+          await new Promise((r) => setImmediate(r));
+          lastYield = performance.now();
+        }
+        continue;
+      }
+      if (inflight.size === 0) {
+        stopped = 'exhausted';
+        break;
+      }
+    }
+    if (inflight.size === 0) {
+      stopped = spent ? 'budget' : 'max-evals';
+      break;
+    }
+    const done = await Promise.race([...inflight.values(), aborted]);
+    lastYield = performance.now();
+    if (done === null) continue; // aborted: the top of the loop stops
+    inflight.delete(done.index);
+    if (done.ev && !signal.aborted) record(done.ev);
+  }
+  signal.removeEventListener('abort', onAbort!);
+  // Cancelled: wait for the killed evaluations to wind down (the objective kills them on abort).
+  if (inflight.size) await Promise.allSettled([...inflight.values()]);
+  return { evaluations, trace, best, budgetUsed: used, stopped: stopped!, seconds: (performance.now() - t0) / 1000 };
+}
+
+// ------------------------------------------------------------------------------------------------
+// The request: CLI `arch2vec search` and engine/search
+// ------------------------------------------------------------------------------------------------
+
+/** What runSearch passes to a strategy: the contract's seed and pool, plus per-strategy options (bo: eiVariant, initSize, topK). */
+export type StrategyCreateOptions = StrategyOptions & { eiVariant?: 'standard' | 'reference'; initSize?: number; topK?: number };
+
+export interface SearchDeps {
+  createStrategy: (name: SearchStrategyName, options: StrategyCreateOptions) => SearchStrategy;
+  /** The NB201 pool; `embeddings` (count × dim) only for the latent strategies. */
+  createPool: (embeddings?: { data: Float32Array; dim: number }) => SearchPool;
+}
+
+export const DEFAULT_DEPS: SearchDeps = {
+  createStrategy: (name, options) => createStrategy(name, options),
+  createPool: (embeddings) => createNb201Pool(embeddings),
+};
+
+export interface RunSearchOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: EngineSearchProgress) => void;
+  deps?: SearchDeps;
+}
+
+/** The default results log of a command search: one file per command template under $ARCH2VEC_HOME/searches. */
+export function defaultCommandLog(command: string): string {
+  const h = createHash('sha256').update(command).digest('hex').slice(0, 12);
+  return join(arch2vecHome(), 'searches', `command-${h}.jsonl`);
+}
+
+const nb201Spec = (index: number): Extract<CellSpec, { space: 'nasbench201' }> => ({ space: 'nasbench201', ops: nb201OpsAt(index) });
+const num = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
+
+function foundCell(index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none'): SearchFoundCell {
+  const spec = nb201Spec(index);
+  const metrics: Record<string, number> = {};
+  if (metricKeys === 'benchmark') {
+    if (num(val) !== null) metrics.val_accuracy = +val!.toFixed(4);
+    if (num(test) !== null) metrics.test_accuracy = +test!.toFixed(4);
+  } else if (metricKeys === 'accuracy' && num(reward) !== null) metrics.accuracy = +reward!.toFixed(4);
+  return { index, arch: formatArch(spec.ops), spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(`nb201_${index}`, spec, metrics) };
+}
+
+function record(ev: SearchEvaluation): SearchEvaluationRecord {
+  const r: SearchEvaluationRecord = { index: ev.index, reward: num(ev.reward), val: num(ev.val), test: num(ev.report), cost: ev.cost };
+  if (ev.error) r.error = ev.error;
+  if (ev.reused) r.reused = true;
+  return r;
+}
+
+function tracePoint(t: TracePoint): SearchTracePoint {
+  return { evaluations: t.evaluations, budget: t.budget, bestReward: num(t.bestReward), bestReport: num(t.bestReport), bestIndex: t.bestIndex >= 0 ? t.bestIndex : null };
+}
+
+/** Mean and population std (numpy's default, as the reference's summary script). */
+export function meanStd(values: (number | null)[]): MeanStd {
+  const v = values.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (!v.length) return { mean: null, std: null, n: 0 };
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
+  return { mean, std, n: v.length };
+}
+
+function positive(name: string, v: number | undefined, integer: boolean): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!(typeof v === 'number' && Number.isFinite(v) && v > 0 && (!integer || Number.isInteger(v)))) {
+    throw new EngineError('badInput', `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function loadEmbeddings(modelDir: string | undefined): { resolved: ResolvedModel; data: Float32Array; dim: number } {
+  const resolved = resolveModel({ model: modelDir, space: 'nasbench201' });
+  let t: ReturnType<typeof readEmbeddings>;
+  try {
+    t = readEmbeddings(resolved.dir);
+  } catch (e) {
+    throw new EngineError('badModelDir', `${resolved.dir}: unreadable embedding table: ${(e as Error).message}`);
+  }
+  if (!t) throw new EngineError('badModelDir', `${resolved.dir}: no embedding table (embeddings.json / embeddings.f32): finish its training first`);
+  if (t.index.space !== 'nasbench201' || t.index.count !== NB201_SIZE) {
+    throw new EngineError('badModelDir', `${resolved.dir}: its embedding table is ${t.index.count} ${t.index.space} cells; a NAS-Bench-201 search needs the ${NB201_SIZE} NAS-Bench-201 cells`);
+  }
+  return { resolved, data: t.data, dim: t.index.dim };
+}
+
+/** Runs a whole search request. Expected problems are EngineErrors (badInput, noModel, badModelDir, unknownSpace). */
+export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = {}): Promise<EngineSearchResult> {
+  const t0 = performance.now();
+  const deps = opts.deps ?? DEFAULT_DEPS;
+  const signal = opts.signal ?? new AbortController().signal;
+  const space = checkSpace(p.space);
+  if (space !== 'nasbench201') throw new EngineError('badInput', `search supports --space nasbench201 only for now (no ${space} search pool yet)`);
+  if (!STRATEGY_NAMES.includes(p.strategy)) throw new EngineError('badInput', `unknown strategy '${String(p.strategy)}': expected ${STRATEGY_NAMES.join(', ')}`);
+  if (p.eiVariant !== undefined && p.eiVariant !== 'standard' && p.eiVariant !== 'reference') throw new EngineError('badInput', `unknown eiVariant '${String(p.eiVariant)}': expected standard or reference`);
+  if (!['benchmark', 'command', 'file'].includes(p.objective)) throw new EngineError('badInput', `unknown objective '${String(p.objective)}': expected benchmark, command or file`);
+  const seeds = p.seeds?.length ? p.seeds : [1];
+  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new EngineError('badInput', `seeds must be non-negative integers, got ${JSON.stringify(s)}`);
+  let budget = positive('budget', p.budget, false);
+  const maxEvals = positive('maxEvals', p.maxEvals, true);
+  const dataset: SearchDatasetName | null = p.objective === 'benchmark' ? (p.dataset ?? 'cifar10') : null;
+  if (dataset !== null && !isNb201Dataset(dataset)) throw new EngineError('badInput', `unknown dataset '${String(dataset)}': expected ${NB201_DATASETS.join(', ')}`);
+
+  // Pool: the model's embeddings for bo / rl.
+  let model: EngineSearchResult['model'] = null;
+  let pool: SearchPool;
+  if (LATENT_STRATEGIES.includes(p.strategy)) {
+    const e = loadEmbeddings(p.modelDir);
+    model = { dir: e.resolved.dir, source: e.resolved.source };
+    pool = deps.createPool({ data: e.data, dim: e.dim });
+  } else pool = deps.createPool();
+
+  const runs: SearchSeedResult[] = [];
+  const base = { space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}) };
+
+  // --objective file: observations in, suggestions out; nothing is evaluated.
+  if (p.objective === 'file') {
+    if (p.text === undefined) throw new EngineError('badInput', 'the file objective needs the .cells text');
+    const k = positive('k', p.k, true) ?? 10;
+    let obs;
+    try {
+      obs = fileObservations(p.text, p.file ?? 'the file');
+    } catch (e) {
+      if (e instanceof FileObjectiveError) throw new EngineError('badInput', e.message);
+      throw e;
+    }
+    const seed = seeds[0];
+    // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
+    const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { initSize: 0, topK: k, eiVariant: p.eiVariant } : {}) });
+    strategy.tell(obs.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
+    const measured = new Set(obs.observations.map((o) => o.index));
+    const suggestions: SearchFoundCell[] = [];
+    while (suggestions.length < k) {
+      const asked = strategy.ask(k - suggestions.length);
+      if (!asked.length) break;
+      for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(i, undefined, undefined, undefined, 'none'));
+    }
+    const bestObs = obs.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
+    runs.push({
+      seed, best: foundCell(bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
+      stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
+    });
+    return {
+      ...base, budget: null, maxEvals: null,
+      objectiveInfo: {
+        objective: 'file', file: p.file ?? null, observations: obs.observations.length, measuredCells: obs.observations.reduce((a, o) => a + o.cells.length, 0),
+        unmeasuredCells: obs.unmeasured, k, seed, ...(seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}),
+      },
+      summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
+      runs, suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
+    };
+  }
+
+  let objective: Objective;
+  try {
+    if (p.objective === 'benchmark') objective = new BenchmarkObjective({ dataset: dataset as SearchDatasetName, table: p.table });
+    else {
+      if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
+      objective = new CommandObjective({
+        command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+      });
+    }
+  } catch (e) {
+    if (e instanceof BenchmarkError || e instanceof CommandError) throw new EngineError('badInput', e.message);
+    throw e;
+  }
+  budget ??= objective.defaultBudget;
+  if (budget === undefined && maxEvals === undefined) {
+    objective.close?.();
+    throw new EngineError('badInput', 'the command objective needs a bound: --budget SECONDS (wall seconds of evaluation) or --max-evals N');
+  }
+  const report = objective.kind === 'benchmark' ? 'benchmark' : 'accuracy';
+  try {
+    for (let si = 0; si < seeds.length && !signal.aborted; si++) {
+      const seed = seeds[si];
+      const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' && p.eiVariant ? { eiVariant: p.eiVariant } : {}) });
+      const r = await searchLoop(strategy, objective, {
+        budget, maxEvals, signal,
+        onEvaluation: opts.onProgress ? (ev, best, used) => opts.onProgress!({
+          seed, seedIndex: si, seeds: seeds.length, evaluations: best.evaluations, budgetUsed: used, budget: budget ?? null, maxEvals: maxEvals ?? null,
+          last: record(ev), best: tracePoint(best),
+        }) : undefined,
+      });
+      const b = r.best as SearchEvaluation | null;
+      const run: SearchSeedResult = {
+        seed, best: b ? foundCell(b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
+        evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
+        budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
+      };
+      if (p.traces) {
+        run.trace = r.trace.map(tracePoint);
+        run.evaluationsList = r.evaluations.map(record);
+      }
+      runs.push(run);
+    }
+  } finally {
+    objective.close?.();
+  }
+  const bests = runs.map((r) => r.best);
+  return {
+    ...base, budget: budget ?? null, maxEvals: maxEvals ?? null, objectiveInfo: objective.metadata(),
+    summary: { seeds: runs.length, reward: meanStd(bests.map((b) => b?.reward ?? null)), val: meanStd(bests.map((b) => b?.val ?? null)), test: meanStd(bests.map((b) => b?.test ?? null)) },
+    runs, stopped: signal.aborted ? 'cancelled' : 'completed', seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** Reads a `.cells` file for the file objective (a missing file is badInput). */
+export function readCellsFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new EngineError('badInput', `cannot read '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
