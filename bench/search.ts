@@ -227,6 +227,10 @@ if (require.main === module) {
     process.on('message', (job: Job) => {
       runJob(job).then((result) => process.send!({ ok: true, result }), (e: Error) => process.send!({ ok: false, error: e.stack ?? String(e) }));
     });
+  } else if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    // The usage is the header comment of this file.
+    const header = readFileSync(__filename, 'utf8').split('*/')[0].replace(/^\/\*\*?|^ \* ?/gm, '');
+    console.log(header.trim());
   } else {
     const opts = parseArgs(process.argv.slice(2));
     console.error(`bench:search: ${opts.strategies.join(', ')} × ${opts.datasets.join(', ')}, ${opts.seeds.length} seeds, ${opts.workers} workers`);
