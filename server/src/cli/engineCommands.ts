@@ -17,6 +17,7 @@ import { loadOrBuildNb101 } from '../engine/data/nasbench101Data';
 import { loadNb201 } from '../engine/data/nasbench201Data';
 import { DARTS_REFERENCE_POOL, sampleDarts } from '../engine/data/dartsSample';
 import { EngineError, checkSpace } from '../engine/query/errors';
+import { parseOpts, type Opts } from './options';
 import { evaluateModel } from '../engine/query/evaluate';
 import { backendsDir, cacheDir } from '../engine/query/paths';
 import { EngineService, checkBackendName } from '../engine/query/service';
@@ -31,46 +32,6 @@ export interface EngineIO {
   /** Raw stderr (progress bars). */
   errRaw: (s: string) => void;
   stderrIsTTY: boolean;
-}
-
-type OptKind = 'bool' | 'int' | 'string';
-type Opts = Map<string, string | number | boolean>;
-
-function parseOpts(command: string, argv: string[], spec: Record<string, OptKind>, aliases: Record<string, string> = {}): { pos: string[]; opts: Opts } {
-  const pos: string[] = [];
-  const opts: Opts = new Map();
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    if (a === '--') {
-      pos.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') {
-      pos.push(a);
-      continue;
-    }
-    let value: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      value = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    a = aliases[a] ?? a;
-    const kind = spec[a];
-    if (!kind) throw new UsageError(`unknown option '${a}' for '${command}'`);
-    if (kind === 'bool') {
-      if (value !== undefined) throw new UsageError(`${a} takes no value`);
-      opts.set(a, true);
-      continue;
-    }
-    value ??= argv[++i];
-    if (value === undefined || (value.startsWith('--') && kind === 'string')) throw new UsageError(`${a} needs a value`);
-    if (kind === 'int') {
-      if (!/^\d+$/.test(value)) throw new UsageError(`${a} needs a non-negative integer, got '${value}'`);
-      opts.set(a, Number(value));
-    } else opts.set(a, value);
-  }
-  return { pos, opts };
 }
 
 const str = (o: Opts, k: string) => o.get(k) as string | undefined;

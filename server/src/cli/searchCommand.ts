@@ -15,6 +15,7 @@ import type { EngineSearchParams, EngineSearchProgress, EngineSearchResult, Mean
 import { isNb201Dataset, NB201_DATASETS } from '../engine/search/objectives/benchmark';
 import { defaultCommandLog, readCellsFile, runSearch, STRATEGY_NAMES, type RunSearchOptions } from '../engine/search/run';
 import { UsageError } from './files';
+import { parseOpts, type OptKind } from './options';
 
 export interface SearchIO {
   out: (s: string) => void;
@@ -23,54 +24,15 @@ export interface SearchIO {
   stderrIsTTY: boolean;
 }
 
-type Kind = 'bool' | 'int' | 'number' | 'string';
-const SPEC: Record<string, Kind> = {
+const SPEC: Record<string, OptKind> = {
   '--space': 'string', '--objective': 'string', '--dataset': 'string', '--strategy': 'string', '--budget': 'number', '--seeds': 'string',
   '--seed': 'int', '--json': 'bool', '--out': 'string', '--command': 'string', '--parallel': 'int', '--timeout': 'number', '--k': 'int',
   '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string',
 };
 const ALIASES: Record<string, string> = { '-k': '--k' };
 
-function parse(argv: string[]): { pos: string[]; opts: Map<string, string | number | boolean> } {
-  const pos: string[] = [];
-  const opts = new Map<string, string | number | boolean>();
-  for (let i = 0; i < argv.length; i++) {
-    let a = argv[i];
-    if (a === '--') {
-      pos.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!a.startsWith('-') || a === '-') {
-      pos.push(a);
-      continue;
-    }
-    let value: string | undefined;
-    const eq = a.indexOf('=');
-    if (a.startsWith('--') && eq > 0) {
-      value = a.slice(eq + 1);
-      a = a.slice(0, eq);
-    }
-    a = ALIASES[a] ?? a;
-    const kind = SPEC[a];
-    if (!kind) throw new UsageError(`unknown option '${a}' for 'search'`);
-    if (kind === 'bool') {
-      if (value !== undefined) throw new UsageError(`${a} takes no value`);
-      opts.set(a, true);
-      continue;
-    }
-    if (opts.has(a)) throw new UsageError(`${a} given twice`);
-    value ??= argv[++i];
-    if (value === undefined || (value.startsWith('--') && kind === 'string')) throw new UsageError(`${a} needs a value`);
-    if (kind === 'int') {
-      if (!/^\d+$/.test(value)) throw new UsageError(`${a} needs a non-negative integer, got '${value}'`);
-      opts.set(a, Number(value));
-    } else if (kind === 'number') {
-      const n = Number(value.replace(/[_,]/g, ''));
-      if (!(Number.isFinite(n) && n > 0)) throw new UsageError(`${a} needs a positive number, got '${value}'`);
-      opts.set(a, n);
-    } else opts.set(a, value);
-  }
-  return { pos, opts };
+function parse(argv: string[]) {
+  return parseOpts('search', argv, SPEC, ALIASES, true);
 }
 
 /** `1..N`, `A..B`, `1,2,5`, or `N` (= 1..N). */
