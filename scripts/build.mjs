@@ -44,6 +44,12 @@ const builds = [
   { ...common, entryPoints: { engine: 'server/src/engine/process/main.ts' }, outdir: 'dist', ...tfjs },
   // Data-parallel training threads (engine/train/parallel.ts starts dist/trainWorker.js beside the bundle).
   { ...common, entryPoints: { trainWorker: 'server/src/engine/train/trainWorker.ts' }, outdir: 'dist', ...tfjs },
+  // Webview pages (webview/src/pages/<view>.ts): browser bundles loaded by the panels under a strict CSP.
+  {
+    ...common, platform: 'browser', target: 'chrome120', format: 'iife',
+    entryPoints: { neighbours: 'webview/src/pages/neighbours.ts', suggestions: 'webview/src/pages/suggestions.ts', map: 'webview/src/pages/map.ts' },
+    outdir: 'dist/webview', loader: { '.css': 'text' },
+  },
 ];
 
 /** tfjs-backend-wasm's binaries go next to the bundles (backend.ts looks in dist/wasm). */
