@@ -45,6 +45,8 @@ export const ENGINE_METHODS = {
   embed: 'engine/embed',
   neighbours: 'engine/neighbours',
   search: 'engine/search',
+  map: 'engine/map',
+  cellAt: 'engine/cellAt',
 } as const;
 
 /** Notification engine → client while a long request runs. */
@@ -234,6 +236,8 @@ export interface EngineNeighboursResult {
 export type SearchStrategyName = 'bo' | 'rl' | 're' | 'rs';
 export type SearchObjectiveName = 'benchmark' | 'command' | 'file';
 export type SearchDatasetName = 'cifar10' | 'cifar100' | 'imagenet16-120';
+/** The paper's per-dataset budgets in simulated seconds (§5.3, run_scripts/run_*_nasbench201_*.sh): the benchmark default. */
+export const PAPER_BUDGETS: Record<SearchDatasetName, number> = { cifar10: 12_000, cifar100: 500_000, 'imagenet16-120': 1_400_000 };
 /** Why a seed's search ended. */
 export type SearchStopReason = 'budget' | 'max-evals' | 'exhausted' | 'cancelled' | 'suggested';
 
@@ -371,4 +375,90 @@ export interface EngineSearchProgress {
 export interface EngineSearchProgressParams {
   token: string | number;
   progress: EngineSearchProgress;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Language server ⇄ client extras (beyond LSP).
+// ---------------------------------------------------------------------------------------------------
+
+/** Request client → language server: the cells of an open document as the server sees them. */
+export const CELLS_REQUEST = 'arch2vec/cells';
+export interface CellsParams {
+  uri: string;
+  /** When given, `at` is the cell whose block holds this position. */
+  position?: { line: number; character: number };
+}
+export interface CellInfo {
+  /** Undefined for a header without a name (the cell is then unusable by name). */
+  name: string | null;
+  /** 0-based lines of the cell's block. */
+  startLine: number;
+  endLine: number;
+  space: SpaceName | null;
+  /** Set when the cell parses and validates far enough to be embedded. */
+  spec: CellSpec | null;
+  /** Error diagnostics in the cell. */
+  errors: number;
+  /** First error message, for the client's explanation. */
+  firstError?: string;
+  metrics: Record<string, number>;
+}
+export interface CellsResult {
+  version: number;
+  cells: CellInfo[];
+  /** Index into cells of the cell at `position`, or null. */
+  at: number | null;
+}
+
+/** Commands the language server's CodeLenses invoke (arguments: document uri, cell name). */
+export const CLIENT_COMMANDS = {
+  showNeighbours: 'arch2vec.showNeighbours',
+  suggestSimilar: 'arch2vec.suggestSimilar',
+} as const;
+
+// ---------------------------------------------------------------------------------------------------
+// Engine: latent-space map and single table rows (issue 5).
+// ---------------------------------------------------------------------------------------------------
+
+export interface EngineMapParams {
+  /** The space whose model is projected (default: the space of the first valid cell of `text`). */
+  space?: string;
+  modelDir?: string;
+  /** `.cells` text: its valid cells are embedded and projected as highlights. */
+  text?: string;
+  defaultSpace?: string;
+  /** Table column for the colour scale (NB201 default: cifar10_valid_valid_acc... see colorColumns). */
+  color?: string;
+}
+export interface EngineMapResult {
+  space: SpaceName;
+  model: string;
+  backend: BackendReport | null;
+  count: number;
+  /** Interleaved x,y float32 (2·count values), base64. */
+  coords: string;
+  /** Per-point float32 (NaN unknown), base64, and the column it came from. */
+  color?: string;
+  colorLabel?: string;
+  /** Colour columns the space's table offers. */
+  colorColumns: string[];
+  explained: [number, number];
+  highlights: { name: string; line?: number; x: number; y: number; index: number | null }[];
+  /** Cells of `text` that could not be placed, with the reason. */
+  skipped: { name: string; error: string }[];
+}
+
+export interface EngineCellAtParams {
+  space?: string;
+  modelDir?: string;
+  index: number;
+}
+export interface EngineCellAtResult {
+  space: SpaceName;
+  index: number;
+  arch: string;
+  spec: CellSpec;
+  /** The row as a `.cells` cell named after it (e.g. nb201_1234). */
+  cell: string;
+  accuracies?: Record<string, number>;
 }

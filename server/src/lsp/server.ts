@@ -8,7 +8,8 @@ import { analyzeSteps, type Analysis } from '../core/analyze';
 import type { CellDiagnostic, FixData, Severity } from '../core/diagnostics';
 import { formatEdits } from '../core/format';
 import { isSpaceId } from '../core/spaces';
-import { CONFIG_SECTION, DEFAULT_VALIDATION_SETTINGS, VALIDATED_NOTIFICATION, type ValidatedParams, type ValidationSettings } from '../protocol';
+import { CELLS_REQUEST, CONFIG_SECTION, DEFAULT_VALIDATION_SETTINGS, type CellsParams, type CellsResult, VALIDATED_NOTIFICATION, type ValidatedParams, type ValidationSettings } from '../protocol';
+import { cellLenses, cellsInfo } from '../services/cellsInfo';
 import { codeActions } from '../services/codeActions';
 import { complete, type CompletionEntry } from '../services/completion';
 import { hover } from '../services/hover';
@@ -37,6 +38,7 @@ connection.onInitialize((params): InitializeResult => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       documentFormattingProvider: true,
+      codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'arch2vec cellspec server', version: '0.1.0' },
   };
@@ -233,6 +235,18 @@ connection.onFoldingRanges(async ({ textDocument }) => {
 connection.onDocumentFormatting(({ textDocument }) => {
   const doc = documents.get(textDocument.uri);
   return doc ? formatEdits(doc.getText()) : [];
+});
+
+// CodeLenses over cells only show once the document's analysis is current (a stale lens would name a cell that moved).
+connection.onCodeLens(async ({ textDocument }) => {
+  const a = await current(textDocument.uri);
+  return a ? cellLenses(a, textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } })) : [];
+});
+
+connection.onRequest(CELLS_REQUEST, async (p: CellsParams): Promise<CellsResult | null> => {
+  const doc = documents.get(p.uri);
+  const a = await current(p.uri);
+  return a && doc ? cellsInfo(a, doc.version, p.position) : null;
 });
 
 documents.listen(connection);

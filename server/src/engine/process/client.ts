@@ -12,8 +12,9 @@ import { CancellationTokenSource, createMessageConnection, ResponseError, type C
 import type {
   EngineEmbedParams, EngineEmbedResult, EngineErrorData, EngineErrorKind, EngineLoadModelParams, EngineLoadModelResult,
   EngineNeighboursParams, EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, PretrainProgress,
+  EngineCellAtParams, EngineCellAtResult, EngineMapParams, EngineMapResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult,
 } from '../../protocol';
-import { EngineProgressNotification, EngineRequests } from './rpc';
+import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from './rpc';
 
 export interface EngineClientOptions {
   /** Path of engine.js; default: the bundle next to this one, or dist/engine.js above it. */
@@ -82,6 +83,7 @@ export class EngineClient {
   private nextStartAt = 0;
   private disposed = false;
   private readonly progress = new Map<string, (p: PretrainProgress) => void>();
+  private readonly searchProgress = new Map<string, (p: EngineSearchProgress) => void>();
   private progressSeq = 0;
   private readonly exitListeners = new Set<(e: { code: number | null; signal: NodeJS.Signals | null; expected: boolean }) => void>();
 
@@ -147,6 +149,7 @@ export class EngineClient {
     forward(child.stderr);
     if ((this.opts.transport ?? 'ipc') === 'ipc') forward(child.stdout);
     conn.onNotification(EngineProgressNotification, ({ token, progress }) => this.progress.get(String(token))?.(progress));
+    conn.onNotification(EngineSearchProgressNotification, ({ token, progress }) => this.searchProgress.get(String(token))?.(progress));
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', (e) => {
@@ -228,6 +231,26 @@ export class EngineClient {
 
   neighbours(params: EngineNeighboursParams, options?: RequestOptions): Promise<EngineNeighboursResult> {
     return this.request(EngineRequests.neighbours, params, options);
+  }
+
+  /** Runs a search; onProgress gets the best so far after every evaluation. Cancelling answers with the best so far. */
+  async search(params: EngineSearchParams, options: RequestOptions & { onProgress?: (p: EngineSearchProgress) => void } = {}): Promise<EngineSearchResult> {
+    if (!options.onProgress) return this.request(EngineRequests.search, params, options);
+    const token = params.progressToken ?? `search-${process.pid}-${++this.progressSeq}`;
+    this.searchProgress.set(String(token), options.onProgress);
+    try {
+      return await this.request(EngineRequests.search, { ...params, progressToken: token }, options);
+    } finally {
+      this.searchProgress.delete(String(token));
+    }
+  }
+
+  map(params: EngineMapParams, options?: RequestOptions): Promise<EngineMapResult> {
+    return this.request(EngineRequests.map, params, options);
+  }
+
+  cellAt(params: EngineCellAtParams, options?: RequestOptions): Promise<EngineCellAtResult> {
+    return this.request(EngineRequests.cellAt, params, options);
   }
 
   /** Stops the process (in-flight requests fail with EngineExitedError); the next request starts a fresh one. */

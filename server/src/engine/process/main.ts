@@ -7,14 +7,12 @@
  * Expected failures (bad model directory, unknown space, invalid cells, cancellation) are JSON-RPC
  * errors with the ENGINE_ERRORS code and {kind, ...} data; the process never exits because of them.
  */
-import { createMessageConnection, IPCMessageReader, NotificationType, RequestType, ResponseError, type CancellationToken, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import {
-  ENGINE_METHODS, ENGINE_SEARCH_PROGRESS, type EngineErrorData, type EngineSearchParams, type EngineSearchProgressParams, type EngineSearchResult, type PretrainProgress,
-} from '../../protocol';
+import { createMessageConnection, IPCMessageReader, ResponseError, type CancellationToken, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
+import type { EngineErrorData, PretrainProgress } from '../../protocol';
 import { runSearch } from '../search/run';
 import { EngineError } from '../query/errors';
 import { checkBackendName, EngineService } from '../query/service';
-import { EngineProgressNotification, EngineRequests } from './rpc';
+import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from './rpc';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -80,16 +78,16 @@ connection.onRequest(EngineRequests.pretrain, handle((p, token) => {
 connection.onRequest(EngineRequests.loadModel, handle((p) => service.loadModel(p)));
 connection.onRequest(EngineRequests.embed, handle((p) => service.embed(p)));
 connection.onRequest(EngineRequests.neighbours, handle((p) => service.neighbours(p)));
+connection.onRequest(EngineRequests.map, handle((p) => service.map(p)));
+connection.onRequest(EngineRequests.cellAt, handle((p) => service.cellAt(p)));
 
 // engine/search: progress (best so far) after every evaluation; $/cancelRequest stops it and the
 // answer is the best so far (stopped: 'cancelled'). Pure TypeScript: it needs no compute backend.
-const SearchRequest = new RequestType<EngineSearchParams, EngineSearchResult, EngineErrorData>(ENGINE_METHODS.search);
-const SearchProgressNotification = new NotificationType<EngineSearchProgressParams>(ENGINE_SEARCH_PROGRESS);
-connection.onRequest(SearchRequest, handle((p, token) => {
+connection.onRequest(EngineRequests.search, handle((p, token) => {
   const progressToken = p.progressToken;
   return runSearch(p, {
     signal: abortSignal(token),
-    onProgress: progressToken === undefined ? undefined : (progress) => void connection.sendNotification(SearchProgressNotification, { token: progressToken, progress }),
+    onProgress: progressToken === undefined ? undefined : (progress) => void connection.sendNotification(EngineSearchProgressNotification, { token: progressToken, progress }),
   });
 }));
 

@@ -40,12 +40,18 @@ export function archOf(spec: CellSpec): string {
 
 let accColumns: string[] | undefined;
 
+/** The shipped NB201 table's accuracy columns (percent). */
+export function nb201AccuracyColumns(): string[] {
+  accColumns ??= nb201Table().header.columns.map((c) => c.name).filter((n) => n.endsWith('_acc'));
+  return accColumns;
+}
+
 /** NB201 benchmark accuracies (percent) of index i: every `*_acc` column of the shipped table. */
 export function nb201Accuracies(i: number): Record<string, number> {
   const t = nb201Table();
-  accColumns ??= t.header.columns.map((c) => c.name).filter((n) => n.endsWith('_acc'));
+  nb201AccuracyColumns();
   const out: Record<string, number> = {};
-  for (const name of accColumns) out[name] = Math.round(t.columns.get(name)![i] * 1e4) / 1e4;
+  for (const name of accColumns!) out[name] = Math.round(t.columns.get(name)![i] * 1e4) / 1e4;
   return out;
 }
 

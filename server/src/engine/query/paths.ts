@@ -22,7 +22,7 @@ export function arch2vecHome(env: NodeJS.ProcessEnv = process.env): string {
   return join(cache, 'arch2vec');
 }
 
-export const modelsDir = (space: SpaceId) => join(arch2vecHome(), 'models', space);
+export const modelsDir = (space: SpaceId, env: NodeJS.ProcessEnv = process.env) => join(arch2vecHome(env), 'models', space);
 export const cacheDir = () => join(arch2vecHome(), 'cache');
 export const backendsDir = () => join(arch2vecHome(), 'backends');
 
@@ -43,8 +43,8 @@ function readConfig(dir: string): ModelDirConfig | undefined {
 }
 
 /** Model directories of a space under $ARCH2VEC_HOME, newest (config.updatedAt) first. */
-export function trainedModels(space: SpaceId): { dir: string; config: ModelDirConfig }[] {
-  const root = modelsDir(space);
+export function trainedModels(space: SpaceId, env: NodeJS.ProcessEnv = process.env): { dir: string; config: ModelDirConfig }[] {
+  const root = modelsDir(space, env);
   if (!existsSync(root)) return [];
   const dirs = [root];
   for (const name of readdirSync(root)) {
@@ -86,7 +86,7 @@ export interface ResolvedModel {
  * `explicit` when given (it must exist; the loader checks it is a model), else the newest complete
  * model trained under $ARCH2VEC_HOME, else the shipped one.
  */
-export function resolveModel(opts: { model?: string; space?: SpaceId }): ResolvedModel {
+export function resolveModel(opts: { model?: string; space?: SpaceId }, env: NodeJS.ProcessEnv = process.env): ResolvedModel {
   if (opts.model) {
     const dir = resolve(opts.model);
     if (!existsSync(dir)) throw new EngineError('badModelDir', `model directory ${dir} does not exist`);
@@ -94,9 +94,9 @@ export function resolveModel(opts: { model?: string; space?: SpaceId }): Resolve
     return { dir, source: 'explicit' };
   }
   if (!opts.space) throw new EngineError('noModel', 'no model given and no space to pick one for (use --model DIR or --space SPACE)');
-  const trained = trainedModels(opts.space).find((m) => m.config.complete);
+  const trained = trainedModels(opts.space, env).find((m) => m.config.complete);
   if (trained) return { dir: trained.dir, source: 'trained' };
   const shipped = shippedModelDir(opts.space);
   if (shipped) return { dir: shipped, source: 'shipped' };
-  throw new EngineError('noModel', `no ${opts.space} model: none trained under ${modelsDir(opts.space)} and none shipped; run \`arch2vec pretrain --space ${opts.space}\` or pass --model DIR`);
+  throw new EngineError('noModel', `no ${opts.space} model: none trained under ${modelsDir(opts.space, env)} and none shipped; run \`arch2vec pretrain --space ${opts.space}\` or pass --model DIR`);
 }

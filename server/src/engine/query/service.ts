@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import type {
   BackendRequest, EmbeddedCell, EngineEmbedParams, EngineEmbedResult, EngineLoadModelParams, EngineNeighboursParams,
-  EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, LoadedModelInfo,
+  EngineNeighboursResult, EngineMapParams, EngineMapResult, EngineCellAtParams, EngineCellAtResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, LoadedModelInfo,
 } from '../../protocol';
 import type { CellSpec } from '../../core/cellSpec';
 import type { SpaceId } from '../../core/spaces';
@@ -14,7 +14,10 @@ import { CancelledError, pretrain, type PretrainProgress } from '../train/traine
 import { cellsOfText, pickCell, type QueryCell } from './cells';
 import { checkSpace, EngineError } from './errors';
 import { ModelCache, type QueryModel } from './model';
-import { archOf, neighboursOf } from './neighbours';
+import { archOf, nb201AccuracyColumns, nb201Accuracies, neighboursOf, specAt, tableIndexOf } from './neighbours';
+import { pca2, project } from './projection';
+import { cellText } from '../../core/render';
+import { nb201Table } from '../../core/spaces/nasbench201';
 import { arch2vecHome, cacheDir, newModelDir, resolveModel, trainedModels } from './paths';
 
 declare const __VERSION__: string;
@@ -213,6 +216,63 @@ export class EngineService {
       query: { name, arch: archOf(spec), index: r.index, embedding: Array.from(r.embedding) },
       neighbours: r.neighbours,
     };
+  }
+
+  /** The model's whole embedding table projected to 2-D (PCA), coloured by a table column, with the text's cells placed. */
+  async map(p: EngineMapParams): Promise<EngineMapResult> {
+    const defaultSpace = checkSpace(p.defaultSpace ?? 'nasbench101', 'default space');
+    const cells = p.text !== undefined ? cellsOfText(p.text, defaultSpace) : [];
+    const space = p.space !== undefined ? checkSpace(p.space) : p.modelDir ? undefined : (cells.find((c) => c.spec)?.spec!.space ?? cells.find((c) => c.space)?.space ?? undefined);
+    if (!p.modelDir && !space) throw new EngineError('badInput', 'map needs a space, a model directory, or text with a valid cell');
+    const qm = await this.model(p.modelDir, space);
+    const { data, index } = qm.embeddings();
+    const dim = index.dim;
+    const proj = pca2(data, dim);
+    const coords = project(proj, data, dim);
+    const colorColumns = qm.space === 'nasbench201' ? nb201AccuracyColumns() : [];
+    let color: Float32Array | undefined;
+    let colorLabel: string | undefined;
+    if (colorColumns.length) {
+      colorLabel = p.color ?? 'cifar10_valid_valid_acc';
+      if (!colorColumns.includes(colorLabel)) throw new EngineError('badInput', `no colour column '${colorLabel}' (have: ${colorColumns.join(', ')})`);
+      color = Float32Array.from(nb201Table().columns.get(colorLabel)!.subarray(0, coords.length / 2));
+    }
+    const highlights: EngineMapResult['highlights'] = [];
+    const skipped: EngineMapResult['skipped'] = [];
+    const mine = cells.filter((c) => {
+      if (!c.spec) skipped.push({ name: c.name, error: c.error ?? 'not a valid cell' });
+      else if (c.spec.space !== qm.space) skipped.push({ name: c.name, error: `a ${c.spec.space} cell; the map shows ${qm.space}` });
+      else return true;
+      return false;
+    });
+    if (mine.length) {
+      const rows = mine.map((c) => tableIndexOf(qm, c.spec!));
+      const toEmbed = mine.filter((_, i) => rows[i] === null);
+      const emb = toEmbed.length ? await qm.embedSpecs(toEmbed.map((c) => c.spec!)) : new Float32Array(0);
+      let j = 0;
+      mine.forEach((c, i) => {
+        const r = rows[i];
+        const xy = r !== null ? [coords[2 * r], coords[2 * r + 1]] : project(proj, emb.subarray(j * dim, (j++ + 1) * dim), dim);
+        highlights.push({ name: c.name, line: c.line, x: xy[0], y: xy[1], index: r });
+      });
+    }
+    return {
+      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: coords.length / 2,
+      coords: Buffer.from(coords.buffer, coords.byteOffset, coords.byteLength).toString('base64'),
+      ...(color ? { color: Buffer.from(color.buffer, color.byteOffset, color.byteLength).toString('base64'), colorLabel } : {}),
+      colorColumns, explained: proj.explained, highlights, skipped,
+    };
+  }
+
+  /** Row `index` of the model's table as a cell (what the map's hover and click need). */
+  async cellAt(p: EngineCellAtParams): Promise<EngineCellAtResult> {
+    const qm = await this.model(p.modelDir, p.space);
+    const count = qm.embeddings().index.count;
+    if (!(Number.isInteger(p.index) && p.index >= 0 && p.index < count)) throw new EngineError('badInput', `index must be an integer in [0, ${count}), got ${JSON.stringify(p.index)}`);
+    const spec = specAt(qm, p.index);
+    const prefix = { nasbench101: 'nb101', nasbench201: 'nb201', darts: 'darts' }[qm.space];
+    const accuracies = qm.space === 'nasbench201' ? nb201Accuracies(p.index) : undefined;
+    return { space: qm.space, index: p.index, arch: archOf(spec), spec, cell: cellText(`${prefix}_${p.index}`, spec), ...(accuracies ? { accuracies } : {}) };
   }
 
   get uptimeSeconds() {

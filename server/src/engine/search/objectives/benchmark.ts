@@ -27,6 +27,7 @@
 import { NB201_SIZE, nb201Table } from '../../../core/spaces/nasbench201';
 import { readTable, type Table } from '../../../core/table';
 import type { Objective, SearchEvaluation } from './types';
+import { PAPER_BUDGETS } from '../../../protocol';
 
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];
@@ -47,9 +48,9 @@ interface DatasetColumns {
 
 /** The mapping documented above; the paper's budgets (§5.3, run_scripts/run_*_nasbench201_*.sh). */
 export const NB201_BENCHMARK: Record<Nb201Dataset, DatasetColumns> = {
-  cifar10: { reward: 'hp12_cifar10_valid_valid_acc', val: ['cifar10_valid_valid_acc'], test: 'cifar10_test_acc', cost: 'arch2vec_time_cost_est', budget: 12_000, label: 'CIFAR-10' },
-  cifar100: { reward: 'hp12_cifar100_valid_acc', val: ['cifar100_valid_acc'], test: 'cifar100_test_acc', cost: 'arch2vec_time_cost_est_cifar100', budget: 500_000, label: 'CIFAR-100' },
-  'imagenet16-120': { reward: 'hp12_imagenet16_120_valid_acc', val: ['imagenet16_120_valid_acc'], test: 'imagenet16_120_test_acc', cost: 'arch2vec_time_cost_est_imagenet16_120', budget: 1_400_000, label: 'ImageNet16-120' },
+  cifar10: { reward: 'hp12_cifar10_valid_valid_acc', val: ['cifar10_valid_valid_acc'], test: 'cifar10_test_acc', cost: 'arch2vec_time_cost_est', budget: PAPER_BUDGETS.cifar10, label: 'CIFAR-10' },
+  cifar100: { reward: 'hp12_cifar100_valid_acc', val: ['cifar100_valid_acc'], test: 'cifar100_test_acc', cost: 'arch2vec_time_cost_est_cifar100', budget: PAPER_BUDGETS.cifar100, label: 'CIFAR-100' },
+  'imagenet16-120': { reward: 'hp12_imagenet16_120_valid_acc', val: ['imagenet16_120_valid_acc'], test: 'imagenet16_120_test_acc', cost: 'arch2vec_time_cost_est_imagenet16_120', budget: PAPER_BUDGETS['imagenet16-120'], label: 'ImageNet16-120' },
 };
 
 /** Which table column each reported number comes from (in --json as `columns`). */

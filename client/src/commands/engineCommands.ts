@@ -1,0 +1,172 @@
+/** Pretraining, embedding the file, the latent-space map and the compute backend: the engine's own commands. */
+import * as vscode from 'vscode';
+import type { BackendRequest, EngineMapResult, PretrainProgress, SpaceName } from '../../../server/src/protocol';
+import type { MapState } from '../../../webview/src/messages';
+import { type App, cellsDocument, documentCells, settings, showError } from '../app';
+import { trainedModels } from '../../../server/src/engine/query/paths';
+import { EngineRequestError } from '../engineHost';
+import { BACKEND_CHOICES, SPACES } from '../settings';
+
+const SPACE_TITLES: Record<SpaceName, string> = { nasbench101: 'NAS-Bench-101', nasbench201: 'NAS-Bench-201', darts: 'DARTS' };
+
+async function pickSpace(title: string, preferred?: SpaceName | null): Promise<SpaceName | undefined> {
+  const items = SPACES.map((s) => ({ label: SPACE_TITLES[s], description: s, space: s, picked: s === preferred }));
+  items.sort((a, b) => Number(b.picked) - Number(a.picked));
+  return (await vscode.window.showQuickPick(items, { title }))?.space;
+}
+
+/** The space of the active .cells file's cell at the cursor (or its first cell), if any. */
+async function activeSpace(app: App): Promise<SpaceName | null> {
+  const doc = await cellsDocument();
+  if (!doc) return null;
+  try {
+    const info = await documentCells(app, doc, vscode.window.activeTextEditor?.selection.active);
+    return (info.at !== null ? info.cells[info.at].space : null) ?? info.cells.find((c) => c.space)?.space ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function describeProgress(p: PretrainProgress): { message: string; percent?: number } {
+  switch (p.phase) {
+    case 'data': return { message: p.message ?? 'preparing the dataset' };
+    case 'train': {
+      const done = (p.epoch - 1 + (p.steps ? p.step / p.steps : 0)) / Math.max(1, p.epochs);
+      const eta = p.etaSeconds !== undefined ? ` · ${Math.ceil(p.etaSeconds / 60)} min left` : '';
+      const loss = p.loss !== undefined ? ` · loss ${p.loss.toFixed(4)}` : '';
+      return { message: `epoch ${p.epoch}/${p.epochs}, step ${p.step}/${p.steps}${loss}${eta}`, percent: 95 * done };
+    }
+    case 'metrics': return { message: `epoch ${p.epoch}/${p.epochs}: validity and reconstruction metrics`, percent: (95 * p.epoch) / Math.max(1, p.epochs) };
+    case 'embed': return { message: p.message ?? 'embedding the whole space', percent: 96 };
+    case 'done': return { message: 'done', percent: 100 };
+  }
+}
+
+export async function pretrain(app: App, spaceArg?: unknown): Promise<void> {
+  const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceName) : await pickSpace('Pretrain an arch2vec model for which space?', await activeSpace(app));
+  if (!space) return;
+  const s = settings();
+  const epochsText = await vscode.window.showInputBox({
+    title: `Pretrain ${SPACE_TITLES[space]}: epochs`,
+    prompt: 'Training epochs (empty: the reference\'s default). Cancelling keeps a checkpoint; run the command again to resume.',
+    value: s.pretrainEpochs ? String(s.pretrainEpochs) : '',
+    validateInput: (v) => (v.trim() === '' || /^[1-9]\d{0,4}$/.test(v.trim()) ? undefined : 'a whole number of epochs, or empty'),
+  });
+  if (epochsText === undefined) return;
+  const epochs = epochsText.trim() ? Number(epochsText) : undefined;
+  try {
+    const r = await app.jobs.run(`pretraining ${SPACE_TITLES[space]}`, async ({ signal, report }) => {
+      const backend = await app.engine.ensureStarted();
+      report(`on ${backend.backend} (${backend.device})`);
+      const engine = await app.engine.engine();
+      // An unfinished run of this space (cancelled, or the editor closed) is resumed rather than started over.
+      const resume = trainedModels(space, { ARCH2VEC_HOME: app.engine.home }).some((m) => !m.config.complete);
+      if (resume) report('resuming the unfinished run');
+      return engine.pretrain({ space, ...(epochs ? { epochs } : {}), resume }, {
+        signal,
+        onProgress: (p) => {
+          const d = describeProgress(p);
+          report(d.message, d.percent);
+        },
+      });
+    });
+    const last = r.metrics.at(-1);
+    const acc = last ? ` · held-out ops ${(100 * last.reconstruction.accOps).toFixed(2)}%, adjacency ${(100 * last.reconstruction.accAdj).toFixed(2)}%` : '';
+    app.log.info(`pretrained ${space} in ${r.seconds.toFixed(0)} s on ${r.backend.backend}: ${r.modelDir}`);
+    void vscode.window.showInformationMessage(`arch2vec: ${SPACE_TITLES[space]} model trained in ${Math.round(r.seconds)} s on ${r.backend.backend}${acc}.`);
+  } catch (e) {
+    if (e instanceof EngineRequestError && e.kind === 'cancelled') {
+      void vscode.window.showInformationMessage(`arch2vec: pretraining stopped; the checkpoint is kept and the next "Pretrain Model" for ${SPACE_TITLES[space]} resumes it.`);
+      return;
+    }
+    await showError(app, `pretraining ${SPACE_TITLES[space]} failed`, e);
+  } finally {
+    app.engine.refresh();
+  }
+}
+
+export async function embedFile(app: App, uriArg?: unknown): Promise<void> {
+  const doc = await cellsDocument(typeof uriArg === 'string' ? uriArg : uriArg instanceof vscode.Uri ? uriArg.toString() : undefined);
+  if (!doc) {
+    void vscode.window.showWarningMessage('arch2vec: open a .cells file to embed.');
+    return;
+  }
+  const s = settings(doc.uri);
+  try {
+    const r = await app.jobs.run(`embedding ${vscode.workspace.asRelativePath(doc.uri)}`, async ({ report }) => {
+      const backend = await app.engine.ensureStarted();
+      report(`on ${backend.backend}`);
+      return (await app.engine.engine()).embed({ text: doc.getText(), defaultSpace: s.defaultSpace, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) });
+    });
+    const ok = r.cells.filter((c) => c.embedding);
+    const failed = r.cells.filter((c) => !c.embedding);
+    for (const c of failed) app.log.warn(`embed: ${c.name}${c.line ? ` (line ${c.line})` : ''}: ${c.error}`);
+    const out = await vscode.workspace.openTextDocument({ language: 'json', content: JSON.stringify({ file: doc.uri.fsPath, backend: r.backend.backend, cells: r.cells }, null, 2) + '\n' });
+    await vscode.window.showTextDocument(out, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+    const msg = `arch2vec: embedded ${ok.length} of ${r.cells.length} cells on ${r.backend.backend}${failed.length ? ` (${failed.length} skipped: see the log)` : ''}.`;
+    if (failed.length) void vscode.window.showWarningMessage(msg, 'Show Log').then((c) => c && app.log.show(true));
+    else void vscode.window.showInformationMessage(msg);
+  } catch (e) {
+    await showError(app, 'embedding failed', e);
+  }
+}
+
+export async function openLatentMap(app: App, spaceArg?: unknown): Promise<void> {
+  const doc = await cellsDocument();
+  const s = settings(doc?.uri);
+  const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceName) : (await activeSpace(app)) ?? (await pickSpace('Latent-space map of which space?', 'nasbench201'));
+  if (!space) return;
+  let r: EngineMapResult;
+  try {
+    r = await app.jobs.run(`latent-space map of ${SPACE_TITLES[space]}`, async ({ report }) => {
+      const backend = await app.engine.ensureStarted();
+      report(`projecting the ${SPACE_TITLES[space]} embeddings (${backend.backend})`);
+      return (await app.engine.engine()).map({ space, ...(doc ? { text: doc.getText(), defaultSpace: s.defaultSpace } : {}), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) });
+    });
+  } catch (e) {
+    if (e instanceof EngineRequestError && e.kind === 'noModel') {
+      if ((await showError(app, 'no model for the map', e, 'Pretrain a Model')) === 'Pretrain a Model') await pretrain(app, space);
+      return;
+    }
+    await showError(app, 'the latent-space map failed', e);
+    return;
+  }
+  for (const k of r.skipped) app.log.info(`map: ${k.name} not placed: ${k.error}`);
+  const state: MapState = {
+    kind: 'map', space: r.space, model: r.model, count: r.count, coords: r.coords, explained: r.explained, projection: 'pca',
+    highlights: r.highlights, ...(r.color ? { color: r.color, colorLabel: r.colorLabel } : {}), ...(doc ? { sourceUri: doc.uri.toString() } : {}),
+  };
+  app.views.open('map').show(state);
+}
+
+export async function chooseBackend(app: App): Promise<void> {
+  const current = settings().backend;
+  const running = app.engine.backend;
+  const DESCRIPTIONS: Record<BackendRequest, string> = {
+    auto: 'the fastest that loads: tensorflow-gpu, webgpu, tensorflow, wasm, cpu',
+    'tensorflow-gpu': 'libtensorflow with CUDA (@tensorflow/tfjs-node-gpu, optional install)',
+    webgpu: 'WebGPU through Dawn/Vulkan (the webgpu package)',
+    tensorflow: 'libtensorflow on the CPU (@tensorflow/tfjs-node, optional install)',
+    wasm: 'WebAssembly with SIMD and threads: always available',
+    cpu: 'plain JavaScript: slowest, always available',
+  };
+  const pick = await vscode.window.showQuickPick(BACKEND_CHOICES.map((b) => ({
+    label: b, description: [b === current ? 'selected' : '', running?.backend === b ? 'running' : ''].filter(Boolean).join(' · '), detail: DESCRIPTIONS[b], backend: b,
+  })), { title: `Compute backend for the arch2vec engine${running ? ` (now: ${running.backend}, ${running.device})` : ''}` });
+  if (!pick) return;
+  if (app.jobs.list().length) {
+    const go = await vscode.window.showWarningMessage('arch2vec: switching the backend restarts the engine and stops the running jobs.', { modal: true }, 'Switch');
+    if (go !== 'Switch') return;
+  }
+  await vscode.workspace.getConfiguration('arch2vec').update('engine.backend', pick.backend, vscode.ConfigurationTarget.Global);
+  await app.engine.setBackend(pick.backend);
+  try {
+    const report = await app.engine.ensureStarted();
+    const skipped = report.skipped.map((k) => `${k.backend}: ${k.reason}`).join('; ');
+    const msg = `arch2vec: the engine runs on ${report.backend} (${report.device}).`;
+    if (pick.backend !== 'auto' && report.backend !== pick.backend) void vscode.window.showWarningMessage(`${msg} ${pick.backend} did not load: ${skipped}`);
+    else void vscode.window.showInformationMessage(msg + (skipped ? ` Skipped: ${skipped}` : ''));
+  } catch (e) {
+    await showError(app, `the ${pick.backend} backend cannot be used`, e);
+  }
+}

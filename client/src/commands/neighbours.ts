@@ -1,0 +1,80 @@
+/** Neighbours of a cell in latent space, and "suggest similar": nearby cells that score better. */
+import * as vscode from 'vscode';
+import type { CellSpec, EngineNeighboursResult, Neighbour, SpaceName } from '../../../server/src/protocol';
+import type { NeighboursState } from '../../../webview/src/messages';
+import { type App, resolveCell, settings, showError } from '../app';
+import { EngineRequestError } from '../engineHost';
+import { rankSimilar } from '../similar';
+
+/** Runs a neighbours query, offering to pretrain when the space has no model yet. */
+async function query(app: App, what: string, run: () => Promise<EngineNeighboursResult>, space: SpaceName | null): Promise<EngineNeighboursResult | undefined> {
+  try {
+    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `arch2vec: ${what}` }, async () => {
+      await app.engine.ensureStarted();
+      return run();
+    });
+    return r;
+  } catch (e) {
+    if (e instanceof EngineRequestError && e.kind === 'noModel' && space) {
+      const choice = await showError(app, what, e, 'Pretrain a Model');
+      if (choice === 'Pretrain a Model') await vscode.commands.executeCommand('arch2vec.pretrain', space);
+      return undefined;
+    }
+    await showError(app, what, e);
+    return undefined;
+  }
+}
+
+function stateOf(r: EngineNeighboursResult, mode: NeighboursState['mode'], neighbours: Neighbour[], spec: CellSpec, sourceUri: string | undefined, queryAccuracies?: Record<string, number>): NeighboursState {
+  // A query that is a row of the table is its own nearest neighbour: its accuracies are known.
+  const accuracies = queryAccuracies ?? r.neighbours.find((n) => n.index === r.query.index && n.distance === 0)?.accuracies;
+  return {
+    kind: 'neighbours', mode, space: r.space, model: r.model, backend: r.backend.backend,
+    query: { name: r.query.name, arch: r.query.arch, spec, index: r.query.index, ...(accuracies ? { accuracies } : {}) },
+    neighbours, ...(sourceUri ? { sourceUri } : {}),
+  };
+}
+
+export async function showNeighbours(app: App, ...args: unknown[]): Promise<void> {
+  const target = await resolveCell(app, args);
+  if (!target) return;
+  const s = settings(target.doc.uri);
+  const r = await query(app, `neighbours of ${target.cell.name}`, async () => (await app.engine.engine()).neighbours({
+    text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}),
+  }), target.cell.space);
+  if (!r) return;
+  app.views.open('neighbours').show(stateOf(r, 'neighbours', r.neighbours, target.cell.spec!, target.doc.uri.toString()));
+}
+
+/** Neighbours of a table row or a spec (from a webview), shown in the neighbours view. */
+export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceName, sourceUri: string | undefined): Promise<void> {
+  const s = settings();
+  const engine = await app.engine.engine();
+  let spec = from.spec;
+  let name = from.name;
+  if (spec === undefined) {
+    const row = await engine.cellAt({ index: from.index!, space, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) });
+    spec = row.spec;
+    name ??= row.cell.split('\n')[0].replace(/^cell\s+/, '');
+  }
+  const r = await query(app, `neighbours of ${name ?? 'cell'}`, () => engine.neighbours({ spec: spec!, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) }), space);
+  if (!r) return;
+  const state = stateOf(r, 'neighbours', r.neighbours, spec, sourceUri);
+  state.query.name = name ?? r.query.name;
+  app.views.open('neighbours').show(state);
+}
+
+export async function suggestSimilar(app: App, ...args: unknown[]): Promise<void> {
+  const target = await resolveCell(app, args);
+  if (!target) return;
+  const s = settings(target.doc.uri);
+  // Look wider than the neighbours view, then keep the cells that are not in the file, best first.
+  const r = await query(app, `cells similar to ${target.cell.name}`, async () => (await app.engine.engine()).neighbours({
+    text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: Math.max(50, 5 * s.neighboursCount), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}),
+  }), target.cell.space);
+  if (!r) return;
+  const inFile = new Set(target.cells.filter((c) => c.spec).map((c) => JSON.stringify(c.spec)));
+  const ranked = rankSimilar(r, s.search.dataset, s.neighboursCount, (n) => inFile.has(JSON.stringify(n.spec)));
+  app.views.open('neighbours').show(stateOf(r, 'similar', ranked.neighbours, target.cell.spec!, target.doc.uri.toString(), ranked.queryAccuracies));
+  if (ranked.note) void vscode.window.setStatusBarMessage(`arch2vec: ${ranked.note}`, 8000);
+}

@@ -1,0 +1,199 @@
+/**
+ * `arch2vec: Run Search`: quick picks (space, strategies, objective, dataset or command, budget) or
+ * a caller's arguments, then one engine search per strategy, compared live in the suggestions view.
+ */
+import * as vscode from 'vscode';
+import {
+  PAPER_BUDGETS, type EngineSearchParams, type EngineSearchProgress, type SearchDatasetName, type SearchFoundCell, type SearchObjectiveName,
+  type SearchStrategyName, type SpaceName,
+} from '../../../server/src/protocol';
+import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
+import { type App, cellsDocument, settings, showError } from '../app';
+import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
+import { DATASETS, SPACES, STRATEGIES } from '../settings';
+
+const STRATEGY_LABELS: Record<SearchStrategyName, { label: string; detail: string }> = {
+  bo: { label: 'arch2vec-BO', detail: 'Bayesian optimisation (DNGO + expected improvement) over the pretrained embeddings' },
+  rl: { label: 'arch2vec-RL', detail: 'REINFORCE with an LSTM policy moving through the latent space' },
+  re: { label: 'Regularised evolution', detail: 'baseline on the discrete encoding' },
+  rs: { label: 'Random search', detail: 'baseline' },
+};
+const DATASET_LABELS: Record<SearchDatasetName, string> = { cifar10: 'CIFAR-10', cifar100: 'CIFAR-100', 'imagenet16-120': 'ImageNet16-120' };
+
+let running: { cancel(): void } | undefined;
+
+/** Asks for whatever `partial` leaves open; undefined when the user backs out. */
+async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<SearchChoice | undefined> {
+  const s = settings();
+  const trusted = vscode.workspace.isTrusted;
+  const space = partial.space ?? (await vscode.window.showQuickPick(SPACES.map((sp) => ({
+    label: sp, space: sp, description: sp === 'nasbench201' ? 'benchmark table and model shipped' : 'embedding only: search needs NAS-Bench-201',
+  })).sort((a) => (a.space === 'nasbench201' ? -1 : 1)), { title: 'Search: space (1/5)' }))?.space;
+  if (!space) return undefined;
+  if (space !== 'nasbench201') {
+    void vscode.window.showInformationMessage(`arch2vec: search runs over NAS-Bench-201 for now; ${space} cells can be embedded, mapped and compared by neighbours.`);
+    return undefined;
+  }
+  const strategies = partial.strategies ?? (await vscode.window.showQuickPick(STRATEGIES.map((st) => ({
+    label: STRATEGY_LABELS[st].label, description: st, detail: STRATEGY_LABELS[st].detail, strategy: st, picked: s.search.strategies.includes(st),
+  })), { title: 'Search: strategies to compare (2/5)', canPickMany: true }))?.map((p) => p.strategy);
+  if (!strategies?.length) return undefined;
+  const doc = await cellsDocument();
+  const objective = partial.objective ?? (await vscode.window.showQuickPick([
+    { label: 'Benchmark', description: 'benchmark', detail: 'NAS-Bench-201 table: simulated training, the paper\'s protocol', objective: 'benchmark' as SearchObjectiveName },
+    {
+      label: 'My evaluator command', description: 'command', objective: 'command' as SearchObjectiveName,
+      detail: trusted ? `runs ${s.search.evaluatorCommand || 'your training script'} on each proposed cell` : 'disabled in Restricted Mode: it runs your program (trust the workspace to enable)',
+    },
+    { label: 'Measured cells of this file', description: 'file', objective: 'file' as SearchObjectiveName, detail: doc ? `cells of ${vscode.workspace.asRelativePath(doc.uri)} with accuracy: are the observations` : 'open a .cells file with measured cells first' },
+  ], { title: 'Search: objective (3/5)' }))?.objective;
+  if (!objective) return undefined;
+  const choice: SearchChoice = { ...partial, space, strategies, objective };
+  if (objective === 'benchmark' && !choice.dataset) {
+    choice.dataset = (await vscode.window.showQuickPick(DATASETS.map((d) => ({ label: DATASET_LABELS[d], description: d, dataset: d, picked: d === s.search.dataset })).sort((a) => (a.picked ? -1 : 1)), { title: 'Search: dataset (4/5)' }))?.dataset;
+    if (!choice.dataset) return undefined;
+  }
+  if (objective === 'command' && trusted && choice.command === undefined) {
+    const cmd = await vscode.window.showInputBox({
+      title: 'Search: evaluator command (4/5)', value: s.search.evaluatorCommand, placeHolder: 'python train.py {cell}',
+      prompt: '{cell}: a .cells file holding the cell; {json}: the same as JSON. The last number it prints is the accuracy.',
+      validateInput: (v) => (/\{(cell|json)\}/.test(v) ? undefined : 'mention {cell} or {json}'),
+    });
+    if (cmd === undefined) return undefined;
+    choice.command = cmd;
+    choice.cwd = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+  if (objective === 'file') {
+    if (!doc) {
+      void vscode.window.showWarningMessage('arch2vec: open a .cells file whose cells carry measured accuracies (accuracy: 93.1).');
+      return undefined;
+    }
+    choice.text ??= doc.getText();
+    choice.file ??= doc.uri.fsPath;
+  }
+  if (objective !== 'file' && choice.budget === undefined) {
+    const dflt = objective === 'benchmark' ? s.search.budget ?? PAPER_BUDGETS[choice.dataset!] : s.search.budget;
+    const text = await vscode.window.showInputBox({
+      title: 'Search: budget in seconds (5/5)', value: dflt ? String(dflt) : '',
+      prompt: objective === 'benchmark' ? 'Simulated training seconds per seed (the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)' : 'Seconds of evaluator time (empty: stop after arch2vec.search.maxEvals evaluations)',
+      validateInput: (v) => (v.trim() === '' && objective === 'command' ? undefined : (() => { const b = parseBudget(v); return 'error' in b ? b.error : undefined; })()),
+    });
+    if (text === undefined) return undefined;
+    choice.budget = text.trim() === '' ? null : (parseBudget(text) as { ok: number }).ok;
+  }
+  if (!doc && objective !== 'file') app.log.info('search: no .cells editor open; suggestions will open a new file to insert into');
+  return choice;
+}
+
+export async function runSearch(app: App, arg?: unknown): Promise<void> {
+  if (running) {
+    const c = await vscode.window.showWarningMessage('arch2vec: a search is already running.', 'Stop It', 'Show');
+    if (c === 'Stop It') running.cancel();
+    if (c === 'Show') app.views.open('suggestions');
+    return;
+  }
+  const partial = (arg && typeof arg === 'object' ? arg : {}) as Partial<SearchChoice>;
+  if (partial.strategies && !partial.strategies.every((s) => STRATEGIES.includes(s))) {
+    void vscode.window.showErrorMessage(`arch2vec: unknown strategy in ${JSON.stringify(partial.strategies)}: expected ${STRATEGIES.join(', ')}`);
+    return;
+  }
+  const choice = await askChoice(app, partial);
+  if (!choice) return;
+  const requests = searchRequests(choice, settings(), vscode.workspace.isTrusted);
+  if ('error' in requests) {
+    void vscode.window.showErrorMessage(`arch2vec: ${requests.error}`);
+    return;
+  }
+  const doc = await cellsDocument();
+  await execute(app, choice, requests.ok, doc?.uri.toString());
+}
+
+function seriesOf(req: EngineSearchParams): SearchSeries[] {
+  const seeds = req.seeds ?? [1];
+  return seeds.map((seed) => ({
+    id: `${req.strategy}-${seed}`, strategy: req.strategy, label: seeds.length > 1 ? `${STRATEGY_LABELS[req.strategy].label} · seed ${seed}` : STRATEGY_LABELS[req.strategy].label,
+    points: [], status: 'queued', best: null,
+  }));
+}
+
+async function execute(app: App, choice: SearchChoice, requests: EngineSearchParams[], sourceUri: string | undefined): Promise<void> {
+  const first = requests[0];
+  const state: SuggestionsState = {
+    kind: 'suggestions',
+    title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset!]}` : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
+    space: choice.space as SpaceName, objective: choice.objective, dataset: first.dataset ?? null,
+    budget: first.budget ?? null, maxEvals: first.maxEvals ?? null,
+    series: requests.flatMap(seriesOf), suggestions: [], status: 'running', ...(sourceUri ? { sourceUri } : {}),
+  };
+  const view = app.views.open('suggestions');
+  view.show(state);
+  const found: SearchFoundCell[] = [];
+  const total = requests.reduce((n, r) => n + (r.seeds?.length ?? 1), 0);
+  let doneSeeds = 0;
+  try {
+    await app.jobs.run(`search: ${state.title}`, async ({ signal, report }) => {
+      const ctl = new AbortController();
+      running = { cancel: () => ctl.abort() };
+      signal.addEventListener('abort', () => ctl.abort(), { once: true });
+      await app.engine.ensureStarted();
+      const engine = await app.engine.engine();
+      for (const req of requests) {
+        if (ctl.signal.aborted) break;
+        const onProgress = (p: EngineSearchProgress) => {
+          const sr = state.series.find((x) => x.id === `${req.strategy}-${p.seed}`);
+          if (!sr) return;
+          sr.status = 'running';
+          sr.points.push({ budget: p.budgetUsed, best: p.best.bestReward, evaluations: p.evaluations });
+          const frac = p.budget ? Math.min(1, p.budgetUsed / p.budget) : p.maxEvals ? Math.min(1, p.evaluations / p.maxEvals) : 0;
+          const best = p.best.bestReward !== null ? ` · best ${p.best.bestReward.toFixed(2)}%` : '';
+          report(`${sr.label}: ${p.evaluations} evaluations${best}`, (100 * (doneSeeds + p.seedIndex + frac)) / total);
+          view.show(state, true);
+        };
+        const r = await engine.search(req, { signal: ctl.signal, onProgress });
+        for (const run of r.runs) {
+          const sr = state.series.find((x) => x.id === `${req.strategy}-${run.seed}`);
+          if (sr) {
+            sr.status = run.stopped === 'cancelled' ? 'cancelled' : 'done';
+            sr.best = run.best;
+            // The final trace is authoritative (progress may have been coalesced).
+            if (run.trace) sr.points = run.trace.map((t) => ({ budget: t.budget, best: t.bestReward, evaluations: t.evaluations }));
+          }
+          if (run.best) found.push(run.best);
+        }
+        for (const sr of state.series) if (sr.strategy === req.strategy && sr.status === 'queued') sr.status = 'cancelled';
+        doneSeeds += req.seeds?.length ?? 1;
+        if (r.suggestions) found.push(...r.suggestions);
+        state.suggestions = dedupe(found, choice.objective === 'file');
+        view.show(state);
+        const s = r.summary;
+        app.log.info(`search ${req.strategy}: ${s.seeds} seed(s), reward ${fmt(s.reward.mean)} ± ${fmt(s.reward.std)}, val ${fmt(s.val.mean)}, test ${fmt(s.test.mean)} (${r.seconds.toFixed(1)} s)`);
+      }
+      state.status = ctl.signal.aborted ? 'cancelled' : 'done';
+    });
+  } catch (e) {
+    state.status = 'failed';
+    state.message = (e as Error)?.message ?? String(e);
+    for (const sr of state.series) if (sr.status === 'running' || sr.status === 'queued') sr.status = 'failed';
+    await showError(app, 'search failed', e);
+  } finally {
+    running = undefined;
+    view.show(state);
+  }
+}
+
+const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(2));
+
+/** Each cell once, best first (file objective: the engine's order, which is already by promise). */
+function dedupe(cells: SearchFoundCell[], keepOrder: boolean): SearchFoundCell[] {
+  const seen = new Map<number, SearchFoundCell>();
+  for (const c of cells) if (!seen.has(c.index) || (c.reward ?? -Infinity) > (seen.get(c.index)!.reward ?? -Infinity)) seen.set(c.index, c);
+  const out = [...seen.values()];
+  return keepOrder ? out : out.sort((a, b) => (b.reward ?? -Infinity) - (a.reward ?? -Infinity));
+}
+
+/** The view's Stop button. */
+export function cancelSearch(): boolean {
+  if (!running) return false;
+  running.cancel();
+  return true;
+}
