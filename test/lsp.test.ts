@@ -129,6 +129,7 @@ test('initialize advertises incremental sync and the providers', () => {
   assert.ok(caps.documentSymbolProvider);
   assert.ok(caps.foldingRangeProvider);
   assert.ok(caps.documentFormattingProvider);
+  assert.ok(caps.codeLensProvider);
   const ca = caps.codeActionProvider;
   assert.ok(ca && typeof ca === 'object', 'codeActionProvider should list its kinds');
   assert.deepEqual([...(ca.codeActionKinds ?? [])].sort(), ['quickfix', 'refactor.rewrite']);
@@ -621,4 +622,41 @@ test('the CLI and the server report the same diagnostics on every example and on
     client.close(uri);
   }
   assert.ok(compared >= 11, `compared ${compared} diagnostics`);
+});
+
+test('CodeLens: neighbours · suggest similar above each valid named cell, with [uri, name] arguments', async () => {
+  const uri = uriFor('lens');
+  await client.openAndWait(uri, fs.readFileSync(EXAMPLE, 'utf8') + '\ncell broken\n  space: nasbench201\n  arch: |conv9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n');
+  const lenses = await client.request<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri } });
+  const byCell = new Map<string, string[]>();
+  for (const l of lenses) {
+    const [u, name] = l.command.arguments as [string, string];
+    assert.equal(u, uri);
+    byCell.set(name, [...(byCell.get(name) ?? []), `${l.command.title}=${l.command.command}`]);
+    assert.equal(client.text(uri).split('\n')[l.range.start.line].slice(l.range.start.character, l.range.end.character), name, 'the lens sits on the cell name');
+  }
+  assert.deepEqual([...byCell.keys()], ['resnet_like', 'nb201_best', 'darts_like'], 'the invalid cell gets none');
+  for (const v of byCell.values()) assert.deepEqual(v, ['neighbours=arch2vec.showNeighbours', 'suggest similar=arch2vec.suggestSimilar']);
+});
+
+test('arch2vec/cells: names, blocks, specs of valid cells, the cell at a position', async () => {
+  const uri = uriFor('cells');
+  await client.openAndWait(uri, NB101_MISTAKES + '\ncell ok\n  space: nasbench201\n  arch: |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|\n  accuracy: 93.5\n');
+  const lines = client.text(uri).split('\n');
+  const okLine = lines.indexOf('cell ok');
+  const r = await client.request<{ version: number; at: number | null; cells: { name: string | null; startLine: number; endLine: number; space: string | null; spec: unknown; errors: number; firstError?: string; metrics: Record<string, number> }[] }>(
+    'arch2vec/cells', { uri, position: { line: okLine + 2, character: 4 } });
+  assert.equal(r.version, 1);
+  const ok = r.cells.find((c) => c.name === 'ok')!;
+  assert.equal(r.cells[r.at!], ok, 'the cell at the position');
+  assert.deepEqual([ok.startLine, ok.endLine], [okLine, okLine + 3]);
+  assert.deepEqual(ok.spec, { space: 'nasbench201', ops: ['nor_conv_3x3', 'nor_conv_3x3', 'nor_conv_3x3', 'skip_connect', 'nor_conv_3x3', 'nor_conv_1x1'] });
+  assert.deepEqual(ok.metrics, { accuracy: 93.5 });
+  const bad = r.cells.find((c) => c.name === 'a')!;
+  assert.equal(bad.spec, null, 'a cell with errors has no spec');
+  assert.ok(bad.errors > 0);
+  assert.match(bad.firstError!, /^line 2: /);
+  const outside = await client.request<{ at: number | null }>('arch2vec/cells', { uri, position: { line: lines.length + 5, character: 0 } });
+  assert.equal(outside.at, null);
+  assert.equal(await client.request('arch2vec/cells', { uri: 'file:///not-open.cells' }), null);
 });
