@@ -10,7 +10,7 @@
 //                raw content URL); without it and without a `repository` field they stay relative and
 //                resolve against the installed extension, so the images they show must be shipped
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -61,7 +61,7 @@ function vsceOptions(manifest, { out, baseUrl }) {
   const hasRepository = Boolean(manifest.repository);
   if (!hasRepository) notes.push(`package.json has no "repository" field: packaging with allowMissingRepository`);
   const keepLinksRelative = !hasRepository && !baseUrl;
-  if (keepLinksRelative) notes.push('README links and images stay relative (no repository or --base-url): shipped images show in VS Code only');
+  if (keepLinksRelative) notes.push('README links and images stay relative (no repository or --base-url): they resolve inside the installed extension');
   return {
     notes,
     keepLinksRelative,
@@ -92,11 +92,13 @@ function zipEntries(file) {
   return entries;
 }
 
-/** Relative image targets of the README (markdown `![](…)` and `<img src>`), which must then be in the package. */
-function relativeReadmeImages() {
+/** Relative targets of the README's links and images (`[…](…)`, `<img src>`), which must then be in the package. */
+function relativeReadmeTargets() {
   const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const targets = [...readme.matchAll(/!\[[^\]]*\]\(\s*<?([^)\s>]+)/g), ...readme.matchAll(/<img[^>]+src=["']([^"']+)/g)].map((m) => m[1]);
-  return targets.filter((t) => !/^[a-z][\w+.-]*:/i.test(t) && !t.startsWith('#')).map((t) => t.replace(/^\.\//, ''));
+  const targets = [...readme.matchAll(/\]\(\s*<?([^)\s>]+)/g), ...readme.matchAll(/<img[^>]+src=["']([^"']+)/g)].map((m) => m[1]);
+  return targets
+    .filter((t) => !/^[a-z][\w+.-]*:/i.test(t) && !t.startsWith('#'))
+    .map((t) => decodeURI(t.replace(/[#?].*$/, '').replace(/^\.\//, '')));
 }
 
 function checkContents(files, { keepLinksRelative }) {
@@ -105,8 +107,8 @@ function checkContents(files, { keepLinksRelative }) {
   const shipped = new Set(files.map((f) => f.toLowerCase()));
   for (const f of REQUIRED) if (!shipped.has(f.toLowerCase())) problems.push(`missing: ${f}`);
   if (keepLinksRelative) {
-    for (const img of relativeReadmeImages()) {
-      if (!shipped.has(img.toLowerCase())) problems.push(`README image ${img} is not shipped (add it to .vscodeignore or pass --base-url)`);
+    for (const target of relativeReadmeTargets()) {
+      if (!shipped.has(target.toLowerCase())) problems.push(`README links to ${target}, which is not shipped (add it to .vscodeignore or pass --base-url)`);
     }
   }
   if (problems.length) throw new PackageError(`the package is wrong:\n  ${problems.join('\n  ')}`);
@@ -137,11 +139,18 @@ async function main() {
   else if (!existsSync(join(root, 'dist/client.js'))) throw new PackageError('--no-build but dist/ is empty: run npm run build');
   const { notes, keepLinksRelative, options } = vsceOptions(manifest, args);
   for (const n of notes) console.log(`note: ${n}`);
-  await createVSIX(options);
+  await createVSIX(options).catch((e) => {
+    throw new PackageError(`vsce: ${e.message}`);
+  });
   const files = zipEntries(options.packagePath)
     .filter((e) => e.path.startsWith('extension/'))
     .map((e) => ({ ...e, path: e.path.slice('extension/'.length) }));
-  checkContents(files.map((f) => f.path), { keepLinksRelative });
+  try {
+    checkContents(files.map((f) => f.path), { keepLinksRelative });
+  } catch (e) {
+    rmSync(options.packagePath, { force: true }); // nobody should install a package that failed its check
+    throw e;
+  }
   printSummary(files, options.packagePath);
 }
 
