@@ -46,7 +46,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   let scratch: string;
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
-  let wb: Workbench;
+  let wb: Workbench; // set by the before hooks; undefined only if they failed
   const workspaceFile = (name: string) => path.join(server!.workspace, name);
 
   before(async () => {
@@ -55,15 +55,23 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   }, { timeout: 15 * 60_000 });
 
   before(async () => {
-    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-e2e-vsix-'));
+    scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-e2e-'));
     const vsix = packageExtension(scratch);
     const files: Record<string, string> = { [BROKEN_FILE]: BROKEN_TEXT };
     for (const f of fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.cells'))) {
       files[f] = fs.readFileSync(path.join(REPO, 'examples', f), 'utf8');
     }
+    // Models trained on this machine (under $ARCH2VEC_HOME) would win over the shipped one: an empty
+    // home for the CLI runs below and for code-server (this file has its own process).
+    process.env.ARCH2VEC_HOME = path.join(scratch, 'arch2vec-home');
+    fs.mkdirSync(process.env.ARCH2VEC_HOME);
     server = await startCodeServer({ vsix, files, settings: { 'arch2vec.neighbours.count': NEIGHBOURS } });
     browser = await launchChromium();
-    wb = await Workbench.open(browser, server.url, 60_000);
+    wb = await Workbench.newPage(browser);
+    await wb.load(server.url).catch(async (e) => {
+      await saveArtifacts('workbench start-up', wb, server);
+      throw e;
+    });
   }, { timeout: 3 * 60_000 });
 
   after(async () => {
@@ -112,8 +120,8 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   });
 
   step('"Insert" on a neighbour adds that cell to the file', async () => {
-    const inFile = new Set(cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id));
-    const pick = neighboursFromCli().find((n) => !inFile.has(String(n.index)));
+    const cellsBefore = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
+    const pick = neighboursFromCli().find((n) => !cellsBefore.includes(String(n.index)));
     assert.ok(pick, 'a neighbour that is not in the file yet');
     const card = wb.webview(EXTENSION_ID).locator(`li.card[data-index="${pick.index}"]`);
     await card.locator('[data-action="insert"]').click();
@@ -122,7 +130,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: NB201_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
-    assert.equal(ids.length, inFile.size + 1, 'one cell more');
+    assert.equal(ids.length, cellsBefore.length + 1, 'one cell more');
     assert.equal(ids.at(-1), String(pick.index), 'the new last cell is the neighbour');
   });
 

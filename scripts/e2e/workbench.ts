@@ -6,15 +6,18 @@
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 export class Workbench {
-  private constructor(readonly page: Page) {}
+  constructor(readonly page: Page) {}
 
-  /** Loads the workbench and waits until the workspace folder shows in the Explorer. */
-  static async open(browser: Browser, url: string, timeoutMs = 30_000): Promise<Workbench> {
+  static async newPage(browser: Browser, timeoutMs = 30_000): Promise<Workbench> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     page.setDefaultTimeout(timeoutMs);
-    await page.goto(url);
-    await page.locator('.explorer-folders-view .monaco-list-row').first().waitFor();
     return new Workbench(page);
+  }
+
+  /** Loads the workbench and waits until the workspace folder shows in the Explorer. */
+  async load(url: string, timeoutMs = 60_000): Promise<void> {
+    await this.page.goto(url);
+    await this.page.locator('.explorer-folders-view .monaco-list-row').first().waitFor({ timeout: timeoutMs });
   }
 
   /** Opens a workspace file by name with Quick Open (Ctrl+P) and waits for its editor to be active. */
