@@ -1,0 +1,387 @@
+/**
+ * Webview pages: the pure modules (HTML/CSP shell, DAG layout, `.cells` output, message validators,
+ * hit-testing grid, ticks, colours), then the real bundles in headless Chromium with real data
+ * (see helpers/webviewHarness.ts and helpers/webviewData.ts). One browser for the whole file.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { analyze } from '../server/src/core/analyze';
+import { cellText as serverCellText } from '../server/src/core/render';
+import { nb201OpsAt } from '../server/src/core/spaces/nasbench201';
+import type { CellSpec } from '../server/src/protocol';
+import { cellText, rowCellName, rowMetrics } from '../webview/src/cellText';
+import { colorDomain, parseColor, rampLut } from '../webview/src/color';
+import { layers, layoutCell } from '../webview/src/dag';
+import { accuracyLabel } from '../webview/src/format';
+import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html';
+import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
+import { PointGrid } from '../webview/src/pointGrid';
+import { niceTicks, tickLabel } from '../webview/src/ticks';
+import { exampleCells, exampleNeighboursState, largeMapState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
+import { chromiumSkipReason, WebviewHarness, type WebviewPage } from './helpers/webviewHarness';
+
+/** A cell's text must parse and validate with the project's own analyser, as one cell of the given spec. */
+function assertValidCell(text: string, spec: CellSpec) {
+  const a = analyze(text);
+  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.code}: ${d.message}`), [], text);
+  assert.equal(a.cells.length, 1, text);
+  assert.deepEqual(a.cells[0].spec, spec, text);
+}
+
+describe('webview: pure modules', () => {
+  test('pageHtml: strict CSP with a nonce, the view on <body>, the script tagged', () => {
+    const nonce = makeNonce();
+    assert.match(nonce, /^[0-9a-f]{32}$/);
+    assert.notEqual(nonce, makeNonce());
+    const html = pageHtml({ view: 'map', title: 'Map <&>', scriptUri: 'https://file+.vscode-resource.vscode-cdn.net/x/map.js', cspSource: 'https://*.vscode-cdn.net', nonce });
+    const csp = contentSecurityPolicy('https://*.vscode-cdn.net', nonce);
+    assert.ok(html.includes(`content="${csp.replace(/'/g, '&#39;')}"`));
+    assert.match(csp, /^default-src 'none'; /);
+    assert.ok(csp.includes(`script-src 'nonce-${nonce}'`));
+    assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'));
+    assert.ok(csp.includes('img-src https://*.vscode-cdn.net data:'));
+    assert.ok(html.includes('<body data-view="map">') && html.includes('id="root"'));
+    assert.ok(html.includes(`<script nonce="${nonce}" src="https://file+.vscode-resource.vscode-cdn.net/x/map.js"></script>`));
+    assert.ok(html.includes('<title>Map &lt;&amp;&gt;</title>'));
+    assert.throws(() => pageHtml({ view: 'map', title: '', scriptUri: 'x', cspSource: "x; script-src 'unsafe-inline'", nonce }), /unsafe CSP source/);
+    assert.throws(() => pageHtml({ view: 'map', title: '', scriptUri: 'x', cspSource: 'x', nonce: 'short' }), /nonce/);
+    assert.throws(() => pageHtml({ view: 'other' as 'map', title: '', scriptUri: 'x', cspSource: 'x', nonce }), /unknown view/);
+  });
+
+  test('dag: NAS-Bench-201 draws 4 nodes and 6 op-labelled edges, skip-layer edges as nested arcs', () => {
+    const ops = nb201OpsAt(1234);
+    const l = layoutCell({ space: 'nasbench201', ops });
+    assert.deepEqual(l.nodes.map((n) => n.kind), ['input', 'op', 'op', 'output']);
+    assert.deepEqual(l.edges.map((e) => [e.from, e.to, e.op]), [[0, 1, ops[0]], [0, 2, ops[1]], [1, 2, ops[2]], [0, 3, ops[3]], [1, 3, ops[4]], [2, 3, ops[5]]]);
+    // Left to right, and every node inside the box.
+    assert.ok(l.nodes.every((n, i) => i === 0 || n.x > l.nodes[i - 1].x));
+    for (const n of l.nodes) assert.ok(n.x - l.radius >= 0 && n.x + l.radius <= l.width && n.y - l.radius >= 0 && n.y + l.radius <= l.height);
+    // Adjacent-layer edges are straight; 0→2 and 1→3 bend to opposite sides, 0→3 further out than 0→2.
+    const e = (a: number, b: number) => l.edges.find((x) => x.from === a && x.to === b)!;
+    const offset = (a: number, b: number) => e(a, b).ly - l.nodes[0].y;
+    assert.equal(offset(0, 1), 0);
+    assert.ok(Math.sign(offset(0, 2)) === -Math.sign(offset(1, 3)));
+    assert.ok(Math.abs(offset(0, 3)) > Math.abs(offset(0, 2)) && Math.sign(offset(0, 3)) === Math.sign(offset(0, 2)));
+    // Labels clear the nodes they pass.
+    assert.ok(Math.abs(offset(0, 2)) > l.radius + 6);
+    assert.ok(l.edges.filter((x) => x.muted).every((x) => x.op === 'none'));
+  });
+
+  test('dag: NAS-Bench-101 layers ops by longest path; DARTS has inputs, 4 nodes, output and 8 op edges', () => {
+    const nb101 = exampleCells('nasbench101.cells').find((c) => c.name === 'nb101_v2')!.spec as Extract<CellSpec, { space: 'nasbench101' }>;
+    const l = layoutCell(nb101);
+    assert.equal(l.nodes.length, nb101.ops.length);
+    assert.equal(l.edges.length, nb101.matrix.flat().filter(Boolean).length);
+    for (const e of l.edges) assert.ok(l.nodes[e.to].x > l.nodes[e.from].x, 'edges point right');
+    assert.equal(l.nodes[0].kind, 'input');
+    assert.equal(l.nodes.at(-1)!.kind, 'output');
+
+    const darts = exampleCells('darts.cells')[0].spec as Extract<CellSpec, { space: 'darts' }>;
+    const d = layoutCell(darts);
+    assert.deepEqual(d.nodes.map((n) => n.label), ['k-2', 'k-1', '0', '1', '2', '3', 'out']);
+    assert.equal(d.edges.filter((x) => x.op).length, 8);
+    assert.deepEqual(d.edges.filter((x) => !x.op).map((x) => [x.from, x.to]), [[2, 6], [3, 6], [4, 6], [5, 6]]);
+    assert.equal(d.nodes[0].x, d.nodes[1].x, 'both cell inputs in the first layer');
+
+    assert.deepEqual(layers(3, [{ from: 0, to: 1 }, { from: 1, to: 2 }, { from: 0, to: 2 }]), [0, 1, 2]);
+    assert.deepEqual(layers(2, [{ from: 0, to: 1 }, { from: 1, to: 0 }]).length, 2, 'a cycle still ends');
+  });
+
+  test('cellText: the page bundle writes exactly what the server writes, and it validates', () => {
+    const specs: [string, CellSpec, Record<string, number>][] = [
+      ['nb201_42', { space: 'nasbench201', ops: nb201OpsAt(42) }, { val_accuracy: 84.1, test_accuracy: 93.5 }],
+      ...exampleCells('nasbench101.cells').map((c): [string, CellSpec, Record<string, number>] => [c.name, c.spec, {}]),
+      ...exampleCells('darts.cells').map((c): [string, CellSpec, Record<string, number>] => [c.name, c.spec, { accuracy: 97.1 }]),
+    ];
+    for (const [name, spec, metrics] of specs) {
+      const text = cellText(name, spec, metrics);
+      assert.equal(text, serverCellText(name, spec, metrics));
+      assertValidCell(text, spec);
+    }
+    assert.equal(rowCellName('nasbench101', 7), 'nb101_7');
+    assert.deepEqual(rowMetrics({ cifar10_valid_valid_acc: 84.1, cifar10_test_acc: 93.5, cifar100_test_acc: 70 }), { val_accuracy: 84.1, test_accuracy: 93.5 });
+    assert.deepEqual(rowMetrics(undefined), {});
+  });
+
+  test('messages: parsePageMessage accepts the contract and rejects malformed input', () => {
+    const valid: PageMessage[] = [
+      { type: 'ready', view: 'map' },
+      { type: 'insertCell', cell: 'cell a\n  arch: x\n', name: 'a' },
+      { type: 'showNeighbours', index: 3, name: 'nb201_3' },
+      { type: 'showNeighbours', spec: { space: 'nasbench201', ops: nb201OpsAt(0) } },
+      { type: 'pointInfo', requestId: 1, index: 0 },
+      { type: 'cancelSearch' },
+      { type: 'revealLine', line: 4 },
+      { type: 'log', level: 'error', message: 'x' },
+    ];
+    for (const m of valid) assert.deepEqual(parsePageMessage(m), { message: m });
+    const invalid: unknown[] = [
+      null, 'ready', [], { type: 'ready', view: 'other' }, { type: 'insertCell', cell: '  ', name: 'a' }, { type: 'insertCell', cell: 'x' },
+      { type: 'showNeighbours' }, { type: 'showNeighbours', index: 1, spec: { space: 'nasbench201', ops: [] } }, { type: 'showNeighbours', index: -1 },
+      { type: 'showNeighbours', index: 1.5 }, { type: 'showNeighbours', spec: { space: 'nasbench101', ops: [], matrix: [[2]] } },
+      { type: 'pointInfo', requestId: 1 }, { type: 'revealLine', line: 0 }, { type: 'log', level: 'fatal', message: 'x' }, { type: 'eval', code: '1' },
+    ];
+    for (const m of invalid) assert.ok('error' in parsePageMessage(m), JSON.stringify(m));
+    assert.equal(parseHostMessage({ type: 'state', state: { kind: 'map', count: 1, coords: 'AAAAAAAAAAA=' } }), undefined, 'a map state needs highlights');
+    assert.equal(parseHostMessage({ type: 'pointInfo', requestId: 1, index: 2 }), undefined);
+    const f = new Float32Array([1.5, -2, NaN, 3e7]);
+    assert.deepEqual([...base64ToFloat32(float32ToBase64(f))], [...f]);
+  });
+
+  test('PointGrid finds the nearest point within the radius, like a brute-force scan', () => {
+    const { count } = nb201MapState();
+    const xy = base64ToFloat32(nb201MapState().coords);
+    const grid = new PointGrid(xy, count);
+    let seed = 7;
+    const rnd = () => ((seed = (Math.imul(seed, 48271) + 11) >>> 0) / 2 ** 32);
+    for (let q = 0; q < 200; q++) {
+      const x = grid.minX + rnd() * (grid.maxX - grid.minX);
+      const y = grid.minY + rnd() * (grid.maxY - grid.minY);
+      const r = 0.02 + rnd() * 0.2;
+      let best = -1;
+      let bestD = r * r;
+      for (let i = 0; i < count; i++) {
+        const d = (xy[2 * i] - x) ** 2 + (xy[2 * i + 1] - y) ** 2;
+        if (d < bestD) [best, bestD] = [i, d];
+      }
+      assert.equal(grid.nearest(x, y, r), best);
+    }
+    assert.equal(new PointGrid(new Float32Array([NaN, NaN]), 1).nearest(0, 0, 1), -1);
+  });
+
+  test('ticks, colours, labels', () => {
+    assert.deepEqual(niceTicks(0, 12000, 5), [0, 2000, 4000, 6000, 8000, 10000, 12000]);
+    assert.deepEqual(niceTicks(83.2, 85.1, 4), [83.5, 84, 84.5, 85]);
+    assert.equal(tickLabel(12000, 2000), '12k');
+    assert.equal(tickLabel(84.5, 0.5), '84.5');
+    assert.deepEqual(parseColor('#3794ff'), [0x37, 0x94, 0xff, 255]);
+    assert.deepEqual(parseColor('#cccccc80'), [204, 204, 204, 128]);
+    assert.deepEqual(parseColor('rgba(1, 2, 3, 0.5)'), [1, 2, 3, 128]);
+    assert.deepEqual(parseColor('transparent', [9, 9, 9, 9]), [9, 9, 9, 9]);
+    const lut = rampLut([[0, 0, 0, 255], [255, 255, 255, 255]], 3);
+    assert.deepEqual([...lut], [0, 0, 0, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
+    assert.deepEqual(colorDomain(new Float32Array([NaN, 1, 2, 3])), [1, 3]);
+    assert.equal(colorDomain(new Float32Array([NaN])), null);
+    assert.equal(accuracyLabel('cifar10_test_acc'), 'CIFAR-10 test');
+    assert.equal(accuracyLabel('cifar10_valid_valid_acc'), 'CIFAR-10-valid valid');
+    assert.equal(accuracyLabel('hp12_imagenet16_120_test_acc'), 'ImageNet16-120 test (12 ep)');
+  });
+});
+
+const skip = chromiumSkipReason();
+
+describe('webview pages in Chromium', { skip }, () => {
+  let harness: WebviewHarness;
+  before(async () => {
+    harness = await WebviewHarness.start();
+  });
+  after(async () => {
+    await harness?.close();
+  });
+
+  /** Every page must end a test without console errors, CSP violations or error logs to the host. */
+  async function assertClean(p: WebviewPage) {
+    const logged = (await p.posted()).filter((m) => m.type === 'log' && m.level === 'error');
+    assert.deepEqual([...p.problems, ...logged.map((m) => JSON.stringify(m))], []);
+  }
+
+  const count = (p: WebviewPage, selector: string) => p.page.locator(selector).count();
+  /** Non-transparent pixels of the first canvas under `selector`. */
+  const inkedPixels = (p: WebviewPage, selector: string) => p.page.evaluate(`(() => {
+    const c = document.querySelector(${JSON.stringify(selector)});
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  })()`) as Promise<number>;
+
+  test('neighbours (NB201): cards with distances and accuracies; Insert posts valid text; Neighbours walks on; state restores', async () => {
+    const state = nb201NeighboursState(6111, 8);
+    const p = await harness.open('neighbours');
+    await p.send({ type: 'state', state });
+    await p.page.locator('.card').nth(7).waitFor();
+    assert.equal(await count(p, '.card'), 8);
+    assert.equal(await p.page.locator('h1').textContent(), 'Nearest neighbours');
+    assert.equal(await p.page.locator('.query-name').textContent(), 'nb201_6111');
+    const cardText = await p.page.locator('.card').allTextContents();
+    state.neighbours.forEach((n, i) => {
+      assert.ok(cardText[i].includes(n.distance.toFixed(4)), `card ${i} shows its distance`);
+      assert.ok(cardText[i].includes(`${n.accuracies!.cifar10_test_acc.toFixed(2)}%`), `card ${i} shows CIFAR-10 test accuracy`);
+      assert.ok(cardText[i].includes(`nb201_${n.index}`));
+    });
+    assert.equal(state.neighbours[0].distance, 0);
+    assert.equal(await count(p, '.card svg.dag'), 8);
+    assert.equal(await count(p, '.card svg.dag .node'), 32);
+    assert.equal(await p.page.locator('.card').first().locator('.edge-label').count(), 6);
+
+    await p.clearPosted();
+    await p.page.locator('.card').nth(2).getByRole('button', { name: /^Insert/ }).click();
+    const ins = await p.waitForPosted((m) => m.type === 'insertCell', 'insertCell') as Extract<PageMessage, { type: 'insertCell' }>;
+    const n2 = state.neighbours[2];
+    assert.equal(ins.name, `nb201_${n2.index}`);
+    assertValidCell(ins.cell, n2.spec);
+    assert.ok(ins.cell.includes(`test_accuracy: ${n2.accuracies!.cifar10_test_acc}`));
+    // Keyboard: Enter on the focused button.
+    await p.page.locator('.card').nth(3).getByRole('button', { name: /^Show the neighbours/ }).focus();
+    await p.page.keyboard.press('Enter');
+    assert.deepEqual(await p.waitForPosted((m) => m.type === 'showNeighbours', 'showNeighbours'), { type: 'showNeighbours', index: state.neighbours[3].index, name: `nb201_${state.neighbours[3].index}` });
+
+    assert.deepEqual(await p.savedState(), state);
+    await p.reload();
+    await p.page.locator('.card').nth(7).waitFor();
+    assert.equal(await count(p, '.card'), 8, 'restored from getState without a host message');
+    await assertClean(p);
+
+    await p.send({ type: 'state', state: nb201NeighboursState(6111, 5, 'similar') });
+    await p.page.locator('h1', { hasText: 'Similar cells' }).waitFor();
+    assert.equal(await count(p, '.card'), 5);
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('neighbours (NB101, DARTS): every card inserts text that validates', async () => {
+    const p = await harness.open('neighbours', { theme: 'light' });
+    for (const s of [exampleNeighboursState('nasbench101.cells', 'nasbench101'), exampleNeighboursState('darts.cells', 'darts')]) {
+      await p.send({ type: 'state', state: s });
+      await p.page.locator('.query-name', { hasText: s.query.name }).waitFor();
+      assert.equal(await count(p, '.card'), s.neighbours.length);
+      for (let i = 0; i < s.neighbours.length; i++) {
+        await p.clearPosted();
+        await p.page.locator('.card').nth(i).getByRole('button', { name: /^Insert/ }).click();
+        const m = await p.waitForPosted((x) => x.type === 'insertCell', 'insertCell') as Extract<PageMessage, { type: 'insertCell' }>;
+        assertValidCell(m.cell, s.neighbours[i].spec);
+      }
+    }
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('suggestions: live plot, Stop, coalesced updates that keep the table, Insert / Neighbours', async () => {
+    const done = await suggestionsState();
+    const p = await harness.open('suggestions');
+    // Stream the running search the way the host does: a whole state after every evaluation.
+    const longest = Math.max(...done.series.map((s) => s.points.length));
+    for (let k = 1; k <= longest; k += Math.ceil(longest / 25)) {
+      const running: SuggestionsState = { ...done, status: 'running', suggestions: [], series: done.series.map((s) => ({ ...s, status: 'running', points: s.points.slice(0, k) })) };
+      await p.send({ type: 'state', state: running });
+    }
+    await p.page.locator('vscode-progress-ring').waitFor();
+    assert.ok(await inkedPixels(p, '.plot-wrap canvas') > 500, 'the plot draws');
+    await p.page.getByRole('button', { name: 'Stop the search' }).click();
+    await p.waitForPosted((m) => m.type === 'cancelSearch', 'cancelSearch');
+
+    await p.send({ type: 'state', state: done });
+    await p.page.locator('vscode-table-row').nth(done.suggestions.length - 1).waitFor();
+    assert.equal(await count(p, 'vscode-table-body vscode-table-row'), done.suggestions.length);
+    assert.equal(await count(p, 'vscode-progress-ring'), 0);
+    assert.match(await p.page.locator('.status').textContent() ?? '', /^Done: \d+ evaluations/);
+    assert.equal(await count(p, '.legend li'), done.series.length);
+    // Re-sending the same content must not rebuild the table.
+    await p.page.evaluate('document.querySelector("vscode-table").dataset.mark = "kept"');
+    for (let i = 0; i < 5; i++) await p.send({ type: 'state', state: { ...done } });
+    await p.page.waitForFunction('document.querySelectorAll("vscode-table[data-mark=kept]").length === 1');
+
+    const best = done.suggestions[0];
+    await p.clearPosted();
+    await p.page.locator('vscode-table-row').first().getByRole('button', { name: /^Insert/ }).click();
+    const ins = await p.waitForPosted((m) => m.type === 'insertCell', 'insertCell') as Extract<PageMessage, { type: 'insertCell' }>;
+    assert.equal(ins.cell, best.cell);
+    assertValidCell(ins.cell, best.spec);
+    await p.page.locator('vscode-table-row').first().getByRole('button', { name: /^Show the neighbours/ }).click();
+    assert.equal((await p.waitForPosted((m) => m.type === 'showNeighbours', 'showNeighbours') as { index: number }).index, best.index);
+
+    await p.reload();
+    await p.page.locator('vscode-table-row').nth(done.suggestions.length - 1).waitFor();
+    assert.ok(await inkedPixels(p, '.plot-wrap canvas') > 500, 'restored plot draws');
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map (NB201): draws, PCA caption, hover asks for details and shows them, click and keys, highlights reveal lines', async () => {
+    const state = nb201MapState();
+    const p = await harness.open('map');
+    await p.send({ type: 'state', state });
+    await p.page.locator('.projection', { hasText: 'PCA · explained' }).waitFor();
+    const [ex, ey] = state.explained;
+    assert.equal(await p.page.locator('.projection').textContent(), `PCA · explained ${(ex * 100).toFixed(1)}% / ${(ey * 100).toFixed(1)}%`);
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');
+    const inked = await inkedPixels(p, '.map-wrap canvas');
+    assert.ok(inked > 5000, `map draws (${inked} pixels)`);
+
+    // Hover a table point: find a pixel of the ramp (not a red highlight marker) and point at it.
+    const spot = await p.page.evaluate(`(() => {
+      const c = document.querySelector('.map-wrap canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const red = getComputedStyle(document.body).getPropertyValue('--vscode-charts-red').trim();
+      for (let y = Math.floor(c.height / 2); y < c.height; y++) for (let x = Math.floor(c.width / 3); x < c.width; x++) {
+        const i = 4 * (y * c.width + x);
+        if (d[i + 3] === 255 && d[i] < 200) return { x, y, red };
+      }
+      return null;
+    })()`) as { x: number; y: number } | null;
+    assert.ok(spot, 'a drawn point');
+    const box = (await p.page.locator('.map-wrap').boundingBox())!;
+    await p.clearPosted();
+    await p.page.mouse.move(box.x + 1 + spot.x, box.y + 1 + spot.y);
+    const ask = await p.waitForPosted((m) => m.type === 'pointInfo', 'pointInfo') as Extract<PageMessage, { type: 'pointInfo' }>;
+    await p.send(nb201PointInfo(ask.requestId, ask.index));
+    await p.page.locator('.tooltip .arch').waitFor();
+    assert.equal(await p.page.locator('.tooltip .arch').textContent(), nb201PointInfo(0, ask.index).arch);
+    await p.page.mouse.click(box.x + 1 + spot.x, box.y + 1 + spot.y);
+    assert.deepEqual(await p.waitForPosted((m) => m.type === 'showNeighbours', 'showNeighbours'), { type: 'showNeighbours', index: ask.index });
+
+    // The file's cells: markers on the canvas and a list that reveals their lines.
+    assert.equal(await count(p, '#highlights vscode-button'), state.highlights.length);
+    await p.page.locator('#highlights vscode-button').first().click();
+    assert.deepEqual(await p.waitForPosted((m) => m.type === 'revealLine', 'revealLine'), { type: 'revealLine', line: state.highlights[0].line });
+
+    // Keyboard zoom redraws (fewer points fit), 0 resets.
+    const before = await inkedPixels(p, '.map-wrap canvas');
+    await p.page.locator('.map-wrap').focus();
+    await p.page.keyboard.press('+');
+    await p.page.keyboard.press('+');
+    await p.page.waitForFunction(`(() => { const c = document.querySelector('.map-wrap canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n !== ${before}; })()`);
+    await p.page.keyboard.press('0');
+
+    await p.reload();
+    await p.page.locator('.projection').waitFor();
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');
+    assert.ok(await inkedPixels(p, '.map-wrap canvas') > 5000, 'restored map draws');
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map at NAS-Bench-101 size (423,624 points) renders and hit-tests', async () => {
+    const state = largeMapState();
+    const p = await harness.open('map', { theme: 'light' });
+    await p.send({ type: 'state', state });
+    await p.page.locator('.projection').waitFor({ timeout: 60_000 });
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0', undefined, { timeout: 60_000 });
+    assert.ok(await inkedPixels(p, '.map-wrap canvas') > 5000);
+    assert.ok((await p.page.locator('.color-legend').textContent())?.includes('unknown'));
+    const box = (await p.page.locator('.map-wrap').boundingBox())!;
+    // The projection's centre is dense: some point lies within reach of the middle.
+    await p.clearPosted();
+    for (const dx of [0, 20, -20, 40]) {
+      await p.page.mouse.move(box.x + box.width / 2 + dx, box.y + box.height / 2);
+      if (!(await p.page.locator('.tooltip').isHidden())) break;
+    }
+    const ask = await p.waitForPosted((m) => m.type === 'pointInfo', 'pointInfo') as Extract<PageMessage, { type: 'pointInfo' }>;
+    assert.ok(ask.index >= 0 && ask.index < state.count);
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('malformed host messages are ignored; host errors show a banner', async () => {
+    const p = await harness.open('neighbours');
+    await p.send({ type: 'state', state: { kind: 'neighbours' } } as never);
+    await p.waitForPosted((m) => m.type === 'log' && m.level === 'warn', 'a warning about the malformed message');
+    await p.send({ type: 'state', state: nb201MapState() });
+    await p.waitForPosted((m) => m.type === 'log' && m.message.includes('ignored a map state'), 'a warning about the wrong view');
+    await p.send({ type: 'error', message: 'engine stopped' });
+    assert.equal(await p.page.getByRole('alert').textContent(), 'engine stopped');
+    assert.equal(await p.savedState(), undefined);
+    await assertClean(p);
+    await p.page.close();
+  });
+});

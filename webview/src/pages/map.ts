@@ -1,0 +1,267 @@
+/**
+ * Latent-space map: every cell of the model's table projected to 2-D (PCA of the embeddings),
+ * coloured by a benchmark value, with the open file's cells marked on top. Drag to pan, wheel or
+ * +/- to zoom; hovering a point asks the host for its details; clicking opens its neighbours.
+ */
+import '../ui/litNonce';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { colorDomain } from '../color';
+import { accuracyLabel, percent, splitAccuracies } from '../format';
+import { base64ToFloat32, type HostMessage, type MapPoint, type MapState } from '../messages';
+import css from '../styles.css';
+import { adoptCss, fill, h } from '../ui/dom';
+import { startPage } from '../ui/page';
+import { ScatterView, type Hit } from '../ui/scatter';
+import { onThemeChange } from '../ui/theme';
+
+adoptCss(css);
+
+type PointInfo = Extract<HostMessage, { type: 'pointInfo' }>;
+
+/** Hovering this long over a point asks the host for its details (moving on cancels the ask). */
+const INFO_DELAY_MS = 120;
+const KEY_PAN_PX = 40;
+
+let current: MapState | undefined;
+/** The decoded arrays' source strings and what the legend needs of the colour values. */
+let shown: { coords: string; color?: string; domain: [number, number] | null; hasUnknown: boolean } | undefined;
+let scatter: ScatterView | undefined;
+let wrap: HTMLElement;
+let tooltip: HTMLElement;
+let legend: HTMLElement;
+let infoTimer: ReturnType<typeof setTimeout> | undefined;
+let requestId = 0;
+let hovered: Hit | null = null;
+const infoCache = new Map<number, PointInfo>();
+
+const page = startPage({ view: 'map', render, onPointInfo });
+onThemeChange(() => {
+  scatter?.readTheme();
+  if (current) renderLegend(current);
+});
+
+function render(state: MapState) {
+  const first = !scatter;
+  current = state;
+  if (first) skeleton();
+  const header = document.getElementById('map-header')!;
+  const [ex, ey] = state.explained;
+  header.replaceChildren(
+    h('h1', {}, `Latent space · ${state.space}`),
+    h('p', { class: 'muted' }, `${state.count.toLocaleString()} cells · model ${state.model}`),
+    h('p', { class: 'projection' }, `PCA · explained ${(ex * 100).toFixed(1)}% / ${(ey * 100).toFixed(1)}%`));
+  document.title = `Latent space · ${state.space}`;
+
+  if (!shown || shown.coords !== state.coords || shown.color !== state.color) {
+    const xy = base64ToFloat32(state.coords);
+    if (xy.length < 2 * state.count) throw new Error(`the map has ${state.count} points but ${xy.length / 2} coordinates`);
+    const color = state.color ? base64ToFloat32(state.color).subarray(0, state.count) : undefined;
+    const domain = color ? colorDomain(color) : null;
+    scatter!.setData({ xy, count: state.count, color, domain, highlights: state.highlights });
+    shown = { coords: state.coords, color: state.color, domain, hasUnknown: !!color?.some((v) => !Number.isFinite(v)) };
+    infoCache.clear();
+  } else {
+    scatter!.setHighlights(state.highlights);
+  }
+  renderLegend(state);
+  renderHighlightList(state.highlights);
+}
+
+function skeleton() {
+  tooltip = h('div', { class: 'tooltip', role: 'tooltip', id: 'map-tooltip', hidden: true });
+  wrap = h('div', {
+    class: 'map-wrap', tabindex: 0, role: 'application', 'aria-roledescription': 'scatter plot',
+    'aria-label': 'Latent-space map. Drag or arrow keys to pan, wheel or plus and minus to zoom, 0 to reset.',
+    'aria-describedby': 'map-tooltip',
+  }, tooltip);
+  legend = h('div', { class: 'color-legend toolbar', 'aria-label': 'Colour scale' });
+  const button = (label: string, aria: string, onclick: () => void) => h('vscode-button', { secondary: true, 'aria-label': aria, title: aria, onclick }, label);
+  document.getElementById('root')!.replaceChildren(
+    h('header', { id: 'map-header' }),
+    h('div', { class: 'toolbar' },
+      legend,
+      h('span', { class: 'spacer' }),
+      button('+', 'Zoom in (+)', () => scatter!.zoom(1.5)),
+      button('−', 'Zoom out (-)', () => scatter!.zoom(1 / 1.5)),
+      button('Reset view', 'Reset the view (0)', () => scatter!.reset())),
+    wrap,
+    h('section', { id: 'highlights', 'aria-label': 'Cells of the file' }));
+  scatter = new ScatterView(wrap);
+  wirePointer();
+  wrap.addEventListener('keydown', onKey);
+}
+
+function renderLegend(state: MapState) {
+  if (!state.color || !scatter || !shown) {
+    legend.replaceChildren(h('span', { class: 'muted' }, 'Points: cells of the table'));
+    return;
+  }
+  const { domain, hasUnknown } = shown;
+  const bar = h('span', { class: 'color-bar', role: 'img', 'aria-label': `${state.colorLabel ?? 'value'} from low to high` });
+  bar.style.background = `linear-gradient(to right, ${scatter.rampCss().join(', ')})`;
+  const unknown = h('span', { class: 'swatch', 'aria-hidden': 'true' });
+  unknown.style.background = scatter.unknownCss();
+  const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1));
+  fill(legend,
+    h('span', {}, state.colorLabel ?? 'value'),
+    domain ? h('span', { class: 'mono' }, `≤${fmt(domain[0])}`) : null,
+    bar,
+    domain ? h('span', { class: 'mono' }, `≥${fmt(domain[1])}`) : null,
+    hasUnknown ? h('span', {}, unknown, ' unknown') : null,
+  );
+}
+
+function renderHighlightList(points: MapPoint[]) {
+  const section = document.getElementById('highlights')!;
+  if (!points.length) {
+    section.replaceChildren();
+    return;
+  }
+  section.replaceChildren(
+    h('h2', {}, 'Cells of the file'),
+    h('ul', { class: 'legend' }, ...points.map((p, i) => h('li', {},
+      h('vscode-button', { secondary: true, 'data-highlight': i, 'aria-label': highlightActionLabel(p), title: highlightActionLabel(p), onclick: () => activateHighlight(p) }, p.name)))));
+}
+
+const highlightActionLabel = (p: MapPoint) => (p.line ? `Go to ${p.name} (line ${p.line})` : `Show the neighbours of ${p.name}`);
+
+function activateHighlight(p: MapPoint) {
+  if (p.line) page.post({ type: 'revealLine', line: p.line });
+  else if (p.index !== null) page.post({ type: 'showNeighbours', index: p.index, name: p.name });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pointer, wheel and keyboard
+// ---------------------------------------------------------------------------------------------
+
+function wirePointer() {
+  let down: { x: number; y: number; lastX: number; lastY: number; dragging: boolean } | null = null;
+  const local = (e: MouseEvent) => {
+    const r = wrap.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  };
+  wrap.addEventListener('pointerdown', (e) => {
+    const p = local(e);
+    down = { ...p, lastX: p.x, lastY: p.y, dragging: false };
+    wrap.setPointerCapture(e.pointerId);
+  });
+  wrap.addEventListener('pointermove', (e) => {
+    const p = local(e);
+    if (down) {
+      if (!down.dragging && Math.hypot(p.x - down.x, p.y - down.y) > 3) {
+        down.dragging = true;
+        wrap.classList.add('dragging');
+        hideTooltip();
+      }
+      if (down.dragging) {
+        scatter!.pan(p.x - down.lastX, p.y - down.lastY);
+        down.lastX = p.x;
+        down.lastY = p.y;
+        return;
+      }
+    }
+    hover(p.x, p.y);
+  });
+  wrap.addEventListener('pointerup', (e) => {
+    const p = local(e);
+    const wasClick = down && !down.dragging;
+    down = null;
+    wrap.classList.remove('dragging');
+    if (wasClick) click(p.x, p.y);
+  });
+  wrap.addEventListener('pointerleave', () => {
+    if (!down) hideTooltip();
+  });
+  wrap.addEventListener('wheel', (e) => {
+    e.preventDefault();
+    const p = local(e);
+    scatter!.zoom(Math.exp(-e.deltaY * (e.deltaMode === 1 ? 0.05 : 0.0015)), p.x, p.y);
+    hideTooltip();
+  }, { passive: false });
+}
+
+function onKey(e: KeyboardEvent) {
+  const s = scatter!;
+  const actions: Record<string, () => void> = {
+    '+': () => s.zoom(1.5), '=': () => s.zoom(1.5), '-': () => s.zoom(1 / 1.5), _: () => s.zoom(1 / 1.5), '0': () => s.reset(),
+    ArrowLeft: () => s.pan(KEY_PAN_PX, 0), ArrowRight: () => s.pan(-KEY_PAN_PX, 0), ArrowUp: () => s.pan(0, KEY_PAN_PX), ArrowDown: () => s.pan(0, -KEY_PAN_PX),
+  };
+  const act = actions[e.key];
+  if (!act || e.ctrlKey || e.metaKey || e.altKey) return;
+  e.preventDefault();
+  hideTooltip();
+  act();
+}
+
+function click(px: number, py: number) {
+  const hit = scatter!.hitTest(px, py);
+  if (!hit || !current) return;
+  if (hit.kind === 'highlight') activateHighlight(current.highlights[hit.index]);
+  else page.post({ type: 'showNeighbours', index: hit.index });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tooltip
+// ---------------------------------------------------------------------------------------------
+
+function hover(px: number, py: number) {
+  const hit = scatter!.hitTest(px, py);
+  const same = hit && hovered && hit.kind === hovered.kind && hit.index === hovered.index;
+  hovered = hit;
+  if (!hit || !current) {
+    hideTooltip();
+    return;
+  }
+  placeTooltip(px, py);
+  if (same) return;
+  clearTimeout(infoTimer);
+  if (hit.kind === 'highlight') {
+    const p = current.highlights[hit.index];
+    showTooltip(h('strong', {}, p.name), h('div', { class: 'muted' }, p.line ? `line ${p.line} · click to go to it` : p.index !== null ? `table row ${p.index}` : 'from this file'));
+    return;
+  }
+  const cached = infoCache.get(hit.index);
+  if (cached) {
+    showInfo(cached);
+    return;
+  }
+  showTooltip(h('strong', {}, `Cell ${hit.index}`), h('div', { class: 'muted' }, 'Loading…'));
+  const index = hit.index;
+  infoTimer = setTimeout(() => page.post({ type: 'pointInfo', requestId: ++requestId, index }), INFO_DELAY_MS);
+}
+
+function onPointInfo(info: PointInfo) {
+  infoCache.set(info.index, info);
+  if (infoCache.size > 1000) infoCache.delete(infoCache.keys().next().value!);
+  if (hovered?.kind === 'point' && hovered.index === info.index) showInfo(info);
+}
+
+function showInfo(info: PointInfo) {
+  const { primary, other } = splitAccuracies(info.accuracies);
+  showTooltip(
+    h('strong', {}, `Cell ${info.index}`),
+    h('div', { class: 'arch' }, info.arch),
+    ...[...primary, ...other.slice(0, 2)].map(([k, v]) => h('div', {}, `${accuracyLabel(k)}: ${percent(v)}`)),
+    h('div', { class: 'muted' }, 'Click for its neighbours'));
+}
+
+function showTooltip(...children: HTMLElement[]) {
+  tooltip.replaceChildren(...children);
+  tooltip.hidden = false;
+}
+
+function placeTooltip(px: number, py: number) {
+  const w = wrap.clientWidth;
+  const hgt = wrap.clientHeight;
+  // Right of and below the pointer, flipped when it would leave the map.
+  const tw = tooltip.offsetWidth || 240;
+  const th = tooltip.offsetHeight || 60;
+  tooltip.style.left = `${px + 14 + tw > w ? Math.max(0, px - 14 - tw) : px + 14}px`;
+  tooltip.style.top = `${py + 14 + th > hgt ? Math.max(0, py - 14 - th) : py + 14}px`;
+}
+
+function hideTooltip() {
+  clearTimeout(infoTimer);
+  hovered = null;
+  tooltip.hidden = true;
+}

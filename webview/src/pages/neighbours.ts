@@ -1,0 +1,91 @@
+/**
+ * Neighbours page: the query cell, then one card per nearest (or similar) architecture with its DAG,
+ * distance, benchmark accuracies and actions to insert it into the document or walk on to its own
+ * neighbours.
+ */
+import '../ui/litNonce';
+import '@vscode-elements/elements/dist/vscode-badge/index.js';
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { Neighbour } from '../../../server/src/protocol';
+import { cellText, rowCellName, rowMetrics } from '../cellText';
+import { accuracyLabel, percent, splitAccuracies } from '../format';
+import type { NeighboursState } from '../messages';
+import css from '../styles.css';
+import { dagSvg } from '../ui/dagSvg';
+import { adoptCss, h } from '../ui/dom';
+import { startPage } from '../ui/page';
+
+adoptCss(css);
+
+const SPACE_NAMES = { nasbench201: 'NAS-Bench-201', nasbench101: 'NAS-Bench-101', darts: 'DARTS' } as const;
+
+let current: NeighboursState | undefined;
+
+const page = startPage({ view: 'neighbours', render });
+
+function render(state: NeighboursState) {
+  current = state;
+  const title = state.mode === 'similar' ? 'Similar cells' : 'Nearest neighbours';
+  document.title = `${title}: ${state.query.name}`;
+  const root = document.getElementById('root')!;
+  root.replaceChildren(
+    h('header', {},
+      h('h1', {}, title),
+      h('p', { class: 'muted' },
+        state.mode === 'similar'
+          ? `Cells near ${state.query.name} in the embedding space, best benchmark accuracy first.`
+          : `The ${state.neighbours.length} architectures closest to ${state.query.name} in the embedding space.`)),
+    querySection(state),
+    h('h2', { id: 'cards-heading' }, `${state.neighbours.length} ${state.mode === 'similar' ? 'similar cells' : 'neighbours'}`),
+    state.neighbours.length
+      ? h('ol', { class: 'cards', 'aria-labelledby': 'cards-heading', onclick: onCardAction as EventListener }, ...state.neighbours.map((n, i) => card(n, i)))
+      : h('p', { class: 'placeholder' }, 'No neighbours.'),
+  );
+}
+
+function querySection(state: NeighboursState): HTMLElement {
+  const q = state.query;
+  const { primary, other } = splitAccuracies(q.accuracies);
+  return h('section', { class: 'query', 'aria-label': 'Query cell' },
+    h('div', {},
+      h('div', { class: 'toolbar' },
+        h('strong', { class: 'query-name' }, q.name),
+        h('vscode-badge', { variant: 'counter', title: 'search space' }, SPACE_NAMES[state.space] ?? state.space),
+        q.index !== null ? h('span', { class: 'muted' }, `table row ${q.index}`) : h('span', { class: 'muted' }, 'not in the table')),
+      h('p', { class: 'arch mono' }, q.arch),
+      accuracyFacts([...primary, ...other]),
+      h('p', { class: 'muted' }, `Model ${state.model} · ${state.backend}`)),
+    dagSvg(q.spec, `Cell graph of ${q.name}`));
+}
+
+function accuracyFacts(entries: [string, number][], extra: [string, string][] = []): HTMLElement {
+  return h('dl', { class: 'facts' }, ...[...extra, ...entries.map(([k, v]): [string, string] => [accuracyLabel(k), percent(v)])]
+    .map(([k, v]) => h('div', {}, h('dt', {}, `${k} `), h('dd', {}, v))));
+}
+
+function card(n: Neighbour, i: number): HTMLElement {
+  const name = rowCellName(n.spec.space, n.index);
+  const { primary, other } = splitAccuracies(n.accuracies);
+  return h('li', { class: 'card', 'data-index': n.index, 'aria-label': `Rank ${n.rank}: ${name}, distance ${n.distance.toFixed(4)}` },
+    h('vscode-badge', { class: 'rank', title: 'rank' }, `#${n.rank}`),
+    h('div', { class: 'title' }, h('strong', {}, name)),
+    h('div', { class: 'dag' }, dagSvg(n.spec, `Cell graph of ${name}: ${n.arch}`)),
+    h('div', { class: 'facts' },
+      accuracyFacts(primary, [['distance', n.distance.toFixed(4)], ['index', String(n.index)]]),
+      other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other)) : null,
+      h('div', { class: 'arch mono muted' }, n.arch)),
+    h('div', { class: 'actions' },
+      h('vscode-button', { 'data-action': 'insert', 'data-i': i, 'aria-label': `Insert ${name} into the document`, title: 'Insert this cell into the .cells document' }, 'Insert'),
+      h('vscode-button', { secondary: true, 'data-action': 'neighbours', 'data-i': i, 'aria-label': `Show the neighbours of ${name}`, title: 'Show the neighbours of this cell' }, 'Neighbours')));
+}
+
+/** One listener for all cards' buttons (vscode-button turns Enter / Space into a click too). */
+function onCardAction(e: MouseEvent) {
+  const button = (e.target as Element).closest('[data-action]');
+  if (!button || !current || button.hasAttribute('disabled')) return;
+  const n = current.neighbours[Number(button.getAttribute('data-i'))];
+  if (!n) return;
+  const name = rowCellName(n.spec.space, n.index);
+  if (button.getAttribute('data-action') === 'insert') page.post({ type: 'insertCell', cell: cellText(name, n.spec, rowMetrics(n.accuracies)), name });
+  else page.post({ type: 'showNeighbours', index: n.index, name });
+}
