@@ -108,7 +108,10 @@ function checkContents(files, { keepLinksRelative }) {
   for (const f of REQUIRED) if (!shipped.has(f.toLowerCase())) problems.push(`missing: ${f}`);
   if (keepLinksRelative) {
     for (const target of relativeReadmeTargets()) {
-      if (!shipped.has(target.toLowerCase())) problems.push(`README links to ${target}, which is not shipped (add it to .vscodeignore or pass --base-url)`);
+      if (shipped.has(target.toLowerCase())) continue;
+      problems.push(existsSync(join(root, target))
+        ? `README links to ${target}, which .vscodeignore leaves out (let it in, or pass --base-url)`
+        : `README links to ${target}, which does not exist`);
     }
   }
   if (problems.length) throw new PackageError(`the package is wrong:\n  ${problems.join('\n  ')}`);
