@@ -8,7 +8,7 @@
 //   --out FILE   where to write the .vsix (default: arch2vec-cells-<version>.vsix in the repository root)
 //   --base-url   absolute URL that README links and images are rewritten against (e.g. the repository's
 //                raw content URL); without it and without a `repository` field they stay relative and
-//                resolve against the installed extension, so the images they show must be shipped
+//                resolve inside the installed extension, so what they point at must be shipped
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -26,7 +26,9 @@ const FORBIDDEN = /(^|\/)(node_modules|src|test|tests|bench|\.cache|\.git|\.vsco
  * Compared case-insensitively: vsce renames README.md to readme.md and LICENSE to LICENSE.txt.
  */
 const REQUIRED = [
-  'package.json', 'README.md', 'LICENSE.txt', 'dist/client.js', 'dist/server.js', 'dist/engine.js', 'dist/cli.js',
+  'package.json', 'README.md', 'LICENSE.txt',
+  'dist/client.js', 'dist/server.js', 'dist/engine.js', 'dist/trainWorker.js', 'dist/cli.js', 'dist/engineCommands.js',
+  'dist/webview/neighbours.js', 'dist/webview/suggestions.js', 'dist/webview/map.js', 'dist/wasm/tfjs-backend-wasm-simd.wasm',
   'syntaxes/cellspec.tmLanguage.json', 'language-configuration.json',
   'models/nasbench201/model.a2v', 'models/nasbench201/embeddings.f32', 'models/nasbench201/config.json',
   'data/nasbench201.table',
