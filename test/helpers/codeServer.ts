@@ -4,16 +4,19 @@
  * .vsix installed and a workspace folder opened. `@vscode/test-electron` would download VS Code from
  * a host we cannot reach; code-server comes through npm. Recipe: ../shared/docs/machine-facts.md.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
 import { REPO } from './shared';
 
 /** The last code-server that runs on Node 20 (it bundles VS Code 1.100.3; our engines.vscode is ^1.91). */
 export const CODE_SERVER_VERSION = '4.100.3';
+
+const execFileAsync = promisify(execFile);
 
 const CACHE_DIR = path.join(REPO, '.cache', 'code-server');
 const INSTALL_DIR = path.join(CACHE_DIR, CODE_SERVER_VERSION);
@@ -145,22 +148,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const entry = await ensureCodeServer();
   const timeoutMs = options.timeoutMs ?? 60_000;
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'arch2vec-e2e-'));
-  const dirs = {
-    userData: path.join(root, 'user-data'),
-    extensions: path.join(root, 'extensions'),
-    workspace: path.join(root, 'workspace'),
-  };
-  const config = path.join(root, 'config.yaml');
+  const { profile, userData, workspace } = await createProfile(root, options);
   const logFile = path.join(root, 'code-server.log');
-  // Our own (flags below say the rest), or code-server writes and reads one under $HOME.
-  await fs.writeFile(config, 'cert: false\n');
-  await fs.mkdir(path.join(dirs.userData, 'User'), { recursive: true });
-  await fs.writeFile(path.join(dirs.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
-  for (const [rel, text] of Object.entries(options.files)) {
-    await fs.mkdir(path.dirname(path.join(dirs.workspace, rel)), { recursive: true });
-    await fs.writeFile(path.join(dirs.workspace, rel), text);
-  }
-  const profile = ['--config', config, '--user-data-dir', dirs.userData, '--extensions-dir', dirs.extensions];
 
   const removeTemp = () => fs.rm(root, { recursive: true, force: true });
   try {
@@ -174,7 +163,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     entry, ...profile,
     '--bind-addr', '127.0.0.1:0', // port 0: the kernel picks a free one and the log tells us which
     '--auth', 'none', '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
-    dirs.workspace,
+    workspace,
   ], {
     // Its own process group, so stop() can signal everything it starts (server, extension host,
     // our language server and engine) at once and leave no orphans.
@@ -193,8 +182,8 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   try {
     const base = await listeningUrl(child, logFile, timeoutMs);
     await waitForHealthz(base, timeoutMs);
-    const url = `${base}/?folder=${encodeURIComponent(dirs.workspace)}`;
-    return { url, workspace: dirs.workspace, logFile, vscodeLogsDir: path.join(dirs.userData, 'logs'), stop };
+    const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
+    return { url, workspace, logFile, vscodeLogsDir: path.join(userData, 'logs'), stop };
   } catch (e) {
     const log = await fs.readFile(logFile, 'utf8').catch(() => '');
     await stop();
@@ -202,10 +191,29 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   }
 }
 
+/** A fresh user-data and extensions folder, our settings and config file, and the workspace's files. */
+async function createProfile(root: string, options: CodeServerOptions) {
+  const userData = path.join(root, 'user-data');
+  const workspace = path.join(root, 'workspace');
+  const config = path.join(root, 'config.yaml');
+  // Our own (the flags say the rest), or code-server writes and reads one under $HOME.
+  await fs.writeFile(config, 'cert: false\n');
+  await fs.mkdir(path.join(userData, 'User'), { recursive: true });
+  await fs.writeFile(path.join(userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...options.settings }, null, 2));
+  for (const [rel, text] of Object.entries(options.files)) {
+    await fs.mkdir(path.dirname(path.join(workspace, rel)), { recursive: true });
+    await fs.writeFile(path.join(workspace, rel), text);
+  }
+  const profile = ['--config', config, '--user-data-dir', userData, '--extensions-dir', path.join(root, 'extensions')];
+  return { profile, userData, workspace };
+}
+
 async function installExtension(entry: string, profile: string[], vsix: string, timeoutMs: number): Promise<void> {
-  const r = spawnSync(process.execPath, [entry, ...profile, '--install-extension', vsix, '--force'], { encoding: 'utf8', timeout: timeoutMs });
-  const output = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0 || !/successfully installed/i.test(output)) throw new Error(`code-server --install-extension ${vsix} failed (exit ${r.status}):\n${output}`);
+  const args = [entry, ...profile, '--install-extension', vsix, '--force'];
+  const { stdout, stderr } = await execFileAsync(process.execPath, args, { encoding: 'utf8', timeout: timeoutMs }).catch((e) => {
+    throw new Error(`code-server --install-extension ${vsix} failed: ${(e as Error).message}`);
+  });
+  if (!/successfully installed/i.test(stdout)) throw new Error(`code-server --install-extension ${vsix} did not install it:\n${stdout}${stderr}`);
 }
 
 /** Copies the server's output to the log file and resolves with its URL once it says it listens. */
