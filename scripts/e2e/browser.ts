@@ -9,7 +9,7 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /** Why the browser cannot run here, or undefined when it can. */
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found (Debian package chromium)`;
+  return existsSync(CHROMIUM_PATH) ? undefined : `no ${CHROMIUM_PATH} (Debian package chromium)`;
 }
 
 export function launchChromium(): Promise<Browser> {
