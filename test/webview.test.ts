@@ -10,15 +10,15 @@ import { cellText as serverCellText } from '../server/src/core/render';
 import { nb201OpsAt } from '../server/src/core/spaces/nasbench201';
 import type { CellSpec } from '../server/src/protocol';
 import { cellText, rowCellName, rowMetrics } from '../webview/src/cellText';
-import { colorDomain, parseColor, rampLut } from '../webview/src/color';
+import { parseColor, rampLut, rankScale } from '../webview/src/color';
 import { layers, layoutCell } from '../webview/src/dag';
 import { accuracyLabel } from '../webview/src/format';
 import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html';
 import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
 import { PointGrid } from '../webview/src/pointGrid';
-import { niceTicks, tickLabel } from '../webview/src/ticks';
+import { niceTicks, tickLabels } from '../webview/src/ticks';
 import { exampleCells, exampleNeighboursState, largeMapState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
-import { chromiumSkipReason, WebviewHarness, type WebviewPage } from './helpers/webviewHarness';
+import { chromiumSkipReason, inPage, WebviewHarness, type WebviewPage } from './helpers/webviewHarness';
 
 /** A cell's text must parse and validate with the project's own analyser, as one cell of the given spec. */
 function assertValidCell(text: string, spec: CellSpec) {
@@ -152,16 +152,22 @@ describe('webview: pure modules', () => {
   test('ticks, colours, labels', () => {
     assert.deepEqual(niceTicks(0, 12000, 5), [0, 2000, 4000, 6000, 8000, 10000, 12000]);
     assert.deepEqual(niceTicks(83.2, 85.1, 4), [83.5, 84, 84.5, 85]);
-    assert.equal(tickLabel(12000, 2000), '12k');
-    assert.equal(tickLabel(84.5, 0.5), '84.5');
+    assert.deepEqual(tickLabels([0, 2000, 10000, 12000]), ['0', '2k', '10k', '12k']);
+    assert.deepEqual(tickLabels([0, 500, 10000]), ['0', '0.5k', '10.0k']);
+    assert.deepEqual(tickLabels([84, 84.5, 85]), ['84.0', '84.5', '85.0']);
+    assert.deepEqual(tickLabels([0, 20, 40]), ['0', '20', '40']);
     assert.deepEqual(parseColor('#3794ff'), [0x37, 0x94, 0xff, 255]);
     assert.deepEqual(parseColor('#cccccc80'), [204, 204, 204, 128]);
     assert.deepEqual(parseColor('rgba(1, 2, 3, 0.5)'), [1, 2, 3, 128]);
     assert.deepEqual(parseColor('transparent', [9, 9, 9, 9]), [9, 9, 9, 9]);
     const lut = rampLut([[0, 0, 0, 255], [255, 255, 255, 255]], 3);
     assert.deepEqual([...lut], [0, 0, 0, 255, 128, 128, 128, 255, 255, 255, 255, 255]);
-    assert.deepEqual(colorDomain(new Float32Array([NaN, 1, 2, 3])), [1, 3]);
-    assert.equal(colorDomain(new Float32Array([NaN])), null);
+    const scale = rankScale(new Float32Array([NaN, 10, 10, 90, 91, 92]));
+    assert.equal(scale.count, 5);
+    assert.deepEqual([10, 90, 91, 92, 95, 5].map((v) => scale.position(v)), [0, 0.5, 0.75, 1, 1, 0]);
+    assert.ok(Number.isNaN(scale.position(NaN)));
+    assert.deepEqual([0, 0.5, 1].map((q) => scale.quantile(q)), [10, 90, 92]);
+    assert.equal(rankScale(new Float32Array([NaN])).count, 0);
     assert.equal(accuracyLabel('cifar10_test_acc'), 'CIFAR-10 test');
     assert.equal(accuracyLabel('cifar10_valid_valid_acc'), 'CIFAR-10-valid valid');
     assert.equal(accuracyLabel('hp12_imagenet16_120_test_acc'), 'ImageNet16-120 test (12 ep)');
@@ -169,6 +175,15 @@ describe('webview: pure modules', () => {
 });
 
 const skip = chromiumSkipReason();
+
+/** Page-side source: a checksum of a canvas's pixels, to see that it was redrawn differently. */
+const CANVAS_CHECKSUM = `(selector) => {
+  const c = document.querySelector(selector);
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let h = 0;
+  for (let i = 0; i < d.length; i++) h = (Math.imul(h, 31) + d[i]) | 0;
+  return h;
+}`;
 
 describe('webview pages in Chromium', { skip }, () => {
   let harness: WebviewHarness;
@@ -186,14 +201,14 @@ describe('webview pages in Chromium', { skip }, () => {
   }
 
   const count = (p: WebviewPage, selector: string) => p.page.locator(selector).count();
-  /** Non-transparent pixels of the first canvas under `selector`. */
-  const inkedPixels = (p: WebviewPage, selector: string) => p.page.evaluate(`(() => {
-    const c = document.querySelector(${JSON.stringify(selector)});
+  /** Non-transparent pixels of the first canvas matching `selector`. */
+  const inkedPixels = (p: WebviewPage, selector: string) => p.page.evaluate(inPage(`
+    const c = document.querySelector(arg);
     const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;
     for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
-    return n;
-  })()`) as Promise<number>;
+    return n;`), selector) as Promise<number>;
+  const canvasChecksum = (p: WebviewPage, selector: string) => p.page.evaluate(inPage(`return (${CANVAS_CHECKSUM})(arg)`), selector) as Promise<number>;
 
   test('neighbours (NB201): cards with distances and accuracies; Insert posts valid text; Neighbours walks on; state restores', async () => {
     const state = nb201NeighboursState(6111, 8);
@@ -309,16 +324,14 @@ describe('webview pages in Chromium', { skip }, () => {
     assert.ok(inked > 5000, `map draws (${inked} pixels)`);
 
     // Hover a table point: find a pixel of the ramp (not a red highlight marker) and point at it.
-    const spot = await p.page.evaluate(`(() => {
+    const spot = await p.page.evaluate(inPage(`
       const c = document.querySelector('.map-wrap canvas');
       const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-      const red = getComputedStyle(document.body).getPropertyValue('--vscode-charts-red').trim();
       for (let y = Math.floor(c.height / 2); y < c.height; y++) for (let x = Math.floor(c.width / 3); x < c.width; x++) {
         const i = 4 * (y * c.width + x);
-        if (d[i + 3] === 255 && d[i] < 200) return { x, y, red };
+        if (d[i + 3] === 255 && d[i] < 200) return { x, y };
       }
-      return null;
-    })()`) as { x: number; y: number } | null;
+      return null;`), null) as { x: number; y: number } | null;
     assert.ok(spot, 'a drawn point');
     const box = (await p.page.locator('.map-wrap').boundingBox())!;
     await p.clearPosted();
@@ -330,18 +343,38 @@ describe('webview pages in Chromium', { skip }, () => {
     await p.page.mouse.click(box.x + 1 + spot.x, box.y + 1 + spot.y);
     assert.deepEqual(await p.waitForPosted((m) => m.type === 'showNeighbours', 'showNeighbours'), { type: 'showNeighbours', index: ask.index });
 
-    // The file's cells: markers on the canvas and a list that reveals their lines.
+    // The file's cells: red markers on the canvas (hover names them, click reveals the line) and a list.
+    const marker = await p.page.evaluate(inPage(`
+      const c = document.querySelector('.map-wrap canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 0; i < d.length; i += 4) if (d[i] === 241 && d[i + 1] === 76 && d[i + 2] === 76) return { x: (i / 4) % c.width, y: Math.floor(i / 4 / c.width) };
+      return null;`), null) as { x: number; y: number } | null;
+    assert.ok(marker, 'a highlight marker in --vscode-charts-red');
+    await p.clearPosted();
+    await p.page.mouse.move(box.x + 1 + marker.x, box.y + 1 + marker.y + 2);
+    await p.page.locator('.tooltip strong').filter({ hasText: /^nb201_/ }).waitFor();
+    const name = await p.page.locator('.tooltip strong').textContent();
+    const hl = state.highlights.find((x) => x.name === name)!;
+    await p.page.mouse.click(box.x + 1 + marker.x, box.y + 1 + marker.y + 2);
+    assert.deepEqual(await p.waitForPosted((m) => m.type === 'revealLine', 'revealLine'), { type: 'revealLine', line: hl.line });
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'pointInfo'), [], 'no details asked for a highlight');
+    await p.clearPosted();
     assert.equal(await count(p, '#highlights vscode-button'), state.highlights.length);
     await p.page.locator('#highlights vscode-button').first().click();
     assert.deepEqual(await p.waitForPosted((m) => m.type === 'revealLine', 'revealLine'), { type: 'revealLine', line: state.highlights[0].line });
 
     // Keyboard zoom redraws (fewer points fit), 0 resets.
-    const before = await inkedPixels(p, '.map-wrap canvas');
+    const before = await canvasChecksum(p, '.map-wrap canvas');
     await p.page.locator('.map-wrap').focus();
     await p.page.keyboard.press('+');
     await p.page.keyboard.press('+');
-    await p.page.waitForFunction(`(() => { const c = document.querySelector('.map-wrap canvas'); const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n !== ${before}; })()`);
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})(arg) !== ${before}`), '.map-wrap canvas');
     await p.page.keyboard.press('0');
+
+    // A theme switch recolours the canvas (it caches colours read from the CSS variables).
+    const darkSum = await canvasChecksum(p, '.map-wrap canvas');
+    await p.setTheme('light');
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})(arg) !== ${darkSum}`), '.map-wrap canvas');
 
     await p.reload();
     await p.page.locator('.projection').waitFor();

@@ -52,6 +52,8 @@ export interface WebviewPage {
   savedState(): Promise<ViewState | undefined>;
   /** Reloads the page; the fake API keeps the saved state, as VS Code does for a webview. */
   reload(): Promise<void>;
+  /** Switches the colour theme as VS Code does: new variables on <html style>, new body class. */
+  setTheme(theme: ThemeName): Promise<void>;
 }
 
 export class WebviewHarness {
@@ -98,6 +100,13 @@ export class WebviewHarness {
         const saved = await wp.savedState();
         await page.evaluate(inPage('sessionStorage.setItem("__vscodeState", JSON.stringify(arg ?? null))'), saved);
         await page.reload();
+      },
+      async setTheme(name) {
+        const t = THEMES[name];
+        await page.evaluate(inPage(`
+          for (const [k, v] of Object.entries(arg.vars)) document.documentElement.style.setProperty(k, v);
+          document.body.classList.remove(${JSON.stringify(Object.values(THEMES).map((x) => x.bodyClass)).slice(1, -1)});
+          document.body.classList.add(arg.bodyClass);`), t);
       },
     };
     await wp.waitForPosted((m) => m.type === 'ready', 'ready');

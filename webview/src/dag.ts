@@ -139,9 +139,9 @@ export function layers(count: number, edges: readonly { from: number; to: number
 }
 
 /** Spacing between layers and between nodes of a layer (abstract units; the SVG scales via viewBox). */
-const DX = 84;
-const DY = 46;
-const R = 14;
+const DX = 88;
+const DY = 40;
+const R = 11;
 const PAD = 8;
 const LABEL_H = 12;
 

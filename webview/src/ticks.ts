@@ -15,10 +15,17 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   return out;
 }
 
-/** A tick label without float noise: as many decimals as the step needs. */
-export function tickLabel(v: number, step: number): string {
-  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(Math.abs(step) || 1))));
-  const s = v.toFixed(decimals);
-  // Large budgets (simulated seconds) read better as 12k than 12000.
-  return Math.abs(v) >= 10_000 && decimals === 0 ? `${+(v / 1000).toFixed(1)}k` : s;
+/**
+ * Labels for a tick sequence, formatted alike: as many decimals as the step needs, and thousands as
+ * "k" for the whole axis once its largest tick reaches 10,000 (budgets in simulated seconds).
+ */
+export function tickLabels(ticks: readonly number[]): string[] {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(ticks[0] ?? 1) || 1;
+  const largest = Math.max(0, ...ticks.map(Math.abs));
+  if (largest >= 10_000 && step >= 100) {
+    const decimals = Math.max(0, -Math.floor(Math.log10(step / 1000)));
+    return ticks.map((v) => (v === 0 ? '0' : `${(v / 1000).toFixed(decimals)}k`));
+  }
+  const decimals = Math.max(0, Math.min(6, -Math.floor(Math.log10(step))));
+  return ticks.map((v) => v.toFixed(decimals));
 }

@@ -5,7 +5,7 @@
  */
 import '../ui/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import { colorDomain } from '../color';
+import { rankScale, type RankScale } from '../color';
 import { accuracyLabel, percent, splitAccuracies } from '../format';
 import { base64ToFloat32, type HostMessage, type MapPoint, type MapState } from '../messages';
 import css from '../styles.css';
@@ -24,7 +24,7 @@ const KEY_PAN_PX = 40;
 
 let current: MapState | undefined;
 /** The decoded arrays' source strings and what the legend needs of the colour values. */
-let shown: { coords: string; color?: string; domain: [number, number] | null; hasUnknown: boolean } | undefined;
+let shown: { coords: string; color?: string; scale: RankScale | null; hasUnknown: boolean } | undefined;
 let scatter: ScatterView | undefined;
 let wrap: HTMLElement;
 let tooltip: HTMLElement;
@@ -56,9 +56,9 @@ function render(state: MapState) {
     const xy = base64ToFloat32(state.coords);
     if (xy.length < 2 * state.count) throw new Error(`the map has ${state.count} points but ${xy.length / 2} coordinates`);
     const color = state.color ? base64ToFloat32(state.color).subarray(0, state.count) : undefined;
-    const domain = color ? colorDomain(color) : null;
-    scatter!.setData({ xy, count: state.count, color, domain, highlights: state.highlights });
-    shown = { coords: state.coords, color: state.color, domain, hasUnknown: !!color?.some((v) => !Number.isFinite(v)) };
+    const scale = color ? rankScale(color) : null;
+    scatter!.setData({ xy, count: state.count, color, scale: scale ?? undefined, highlights: state.highlights });
+    shown = { coords: state.coords, color: state.color, scale, hasUnknown: !!color?.some((v) => !Number.isFinite(v)) };
     infoCache.clear();
   } else {
     scatter!.setHighlights(state.highlights);
@@ -91,24 +91,25 @@ function skeleton() {
   wrap.addEventListener('keydown', onKey);
 }
 
+/** Quantiles labelled under the colour bar (the ramp is by rank, so these are evenly spaced). */
+const LEGEND_QUANTILES = [0, 0.25, 0.5, 0.75, 1];
+
 function renderLegend(state: MapState) {
-  if (!state.color || !scatter || !shown) {
-    legend.replaceChildren(h('span', { class: 'muted' }, 'Points: cells of the table'));
+  if (!state.color || !scatter || !shown?.scale?.count) {
+    legend.replaceChildren(h('span', { class: 'muted' }, state.color ? 'No known values to colour by' : 'Points: cells of the table'));
     return;
   }
-  const { domain, hasUnknown } = shown;
-  const bar = h('span', { class: 'color-bar', role: 'img', 'aria-label': `${state.colorLabel ?? 'value'} from low to high` });
+  const { scale, hasUnknown } = shown;
+  const label = state.colorLabel ?? 'value';
+  const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1));
+  const bar = h('span', { class: 'color-bar', role: 'img', 'aria-label': `${label}, by rank: ${LEGEND_QUANTILES.map((q) => `${q * 100}th percentile ${fmt(scale.quantile(q))}`).join(', ')}` });
   bar.style.background = `linear-gradient(to right, ${scatter.rampCss().join(', ')})`;
   const unknown = h('span', { class: 'swatch', 'aria-hidden': 'true' });
   unknown.style.background = scatter.unknownCss();
-  const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1));
   fill(legend,
-    h('span', {}, state.colorLabel ?? 'value'),
-    domain ? h('span', { class: 'mono' }, `≤${fmt(domain[0])}`) : null,
-    bar,
-    domain ? h('span', { class: 'mono' }, `≥${fmt(domain[1])}`) : null,
-    hasUnknown ? h('span', {}, unknown, ' unknown') : null,
-  );
+    h('span', { title: 'Colours are by rank: each quarter of the bar holds a quarter of the cells' }, label),
+    h('span', { class: 'color-scale' }, bar, h('span', { class: 'color-ticks mono', 'aria-hidden': 'true' }, ...LEGEND_QUANTILES.map((q) => h('span', {}, fmt(scale.quantile(q)))))),
+    hasUnknown ? h('span', {}, unknown, ' unknown') : null);
 }
 
 function renderHighlightList(points: MapPoint[]) {

@@ -53,7 +53,8 @@ function querySection(state: NeighboursState): HTMLElement {
         h('vscode-badge', { variant: 'counter', title: 'search space' }, SPACE_NAMES[state.space] ?? state.space),
         q.index !== null ? h('span', { class: 'muted' }, `table row ${q.index}`) : h('span', { class: 'muted' }, 'not in the table')),
       h('p', { class: 'arch mono' }, q.arch),
-      accuracyFacts([...primary, ...other]),
+      accuracyFacts(primary),
+      other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other)) : null,
       h('p', { class: 'muted' }, `Model ${state.model} · ${state.backend}`)),
     dagSvg(q.spec, `Cell graph of ${q.name}`));
 }

@@ -165,10 +165,10 @@ function renderTable(s: SuggestionsState) {
     return;
   }
   const cell = (text: string | Node, cls = '') => h('vscode-table-cell', cls ? { class: cls } : {}, text);
-  const header = ['#', 'Found by', 'Architecture', 'Reward', 'Validation', 'Test', ''];
+  const header: [string, string][] = [['#', 'num'], ['Found by', ''], ['Architecture', ''], ['Reward', 'num'], ['Validation', 'num'], ['Test', 'num'], ['', '']];
   const table = h('vscode-table', { zebra: true, 'bordered-rows': true, resizable: true, 'aria-labelledby': 'suggested-heading',
-    columns: JSON.stringify(['40px', '150px', 'auto', '80px', '85px', '70px', '190px']) },
-    h('vscode-table-header', { slot: 'header' }, ...header.map((t) => h('vscode-table-header-cell', {}, t))),
+    columns: JSON.stringify(['36px', '200px', 'auto', '76px', '86px', '70px', '190px']) },
+    h('vscode-table-header', { slot: 'header' }, ...header.map(([t, cls]) => h('vscode-table-header-cell', cls ? { class: cls } : {}, t))),
     h('vscode-table-body', { slot: 'body' }, ...s.suggestions.map((c, i) => h('vscode-table-row', { 'data-index': c.index },
       cell(String(i + 1), 'num'),
       cell(foundBy(s, c)),

@@ -3,7 +3,7 @@
  * Redrawn whole on every call; the suggestions page calls it at most once per frame, and even
  * thousands of points take well under a millisecond.
  */
-import { niceTicks, tickLabel } from '../ticks';
+import { niceTicks, tickLabels } from '../ticks';
 import { cssVar } from './theme';
 
 export interface PlotSeries {
@@ -16,7 +16,7 @@ export interface PlotSeries {
 export interface PlotOptions {
   xLabel: string;
   yLabel: string;
-  /** Fixed x extent (the budget), else the data's. */
+  /** The x extent to show at least (the budget); the evaluation that crosses it extends it a little. */
   xMax?: number | null;
   empty: string;
 }
@@ -47,7 +47,7 @@ export function drawLinePlot(canvas: HTMLCanvasElement, series: PlotSeries[], o:
   let yMax = -Infinity;
   for (const s of series) {
     for (const p of s.points) {
-      if (o.xMax == null && p.x > xMax) xMax = p.x;
+      if (p.x > xMax) xMax = p.x;
       if (p.y === null || !Number.isFinite(p.y)) continue;
       if (p.y < yMin) yMin = p.y;
       if (p.y > yMax) yMax = p.y;
@@ -80,12 +80,10 @@ export function drawLinePlot(canvas: HTMLCanvasElement, series: PlotSeries[], o:
   ctx.globalAlpha = 1;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
-  const yStep = yTicks.length > 1 ? yTicks[1] - yTicks[0] : 1;
-  for (const t of yTicks) ctx.fillText(tickLabel(t, yStep), MARGIN.left - 6, Y(t));
+  tickLabels(yTicks).forEach((label, i) => ctx.fillText(label, MARGIN.left - 6, Y(yTicks[i])));
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  const xStep = xTicks.length > 1 ? xTicks[1] - xTicks[0] : 1;
-  for (const t of xTicks) ctx.fillText(tickLabel(t, xStep), X(t), MARGIN.top + plotH + 6);
+  tickLabels(xTicks).forEach((label, i) => ctx.fillText(label, X(xTicks[i]), MARGIN.top + plotH + 6));
   ctx.strokeStyle = muted;
   ctx.beginPath();
   ctx.moveTo(MARGIN.left + 0.5, MARGIN.top);

@@ -93,9 +93,3 @@ export function showError(message: string) {
   const banner = h('div', { id: 'page-error', class: 'error-banner', role: 'alert' }, message);
   document.body.prepend(banner);
 }
-
-/** The page's root element, emptied. */
-export function root(): HTMLElement {
-  const el = document.getElementById('root')!;
-  return el;
-}

@@ -4,7 +4,7 @@
  * top with the 2-D API, and nothing is redrawn except after pan, zoom, resize or a theme change
  * (coalesced to one frame). Hover and click hit-test through a PointGrid.
  */
-import { rampLut, parseColor, cssRgba, type Rgba } from '../color';
+import { cssRgba, parseColor, rampLut, type RankScale, type Rgba } from '../color';
 import { PointGrid } from '../pointGrid';
 import { cssVar } from './theme';
 
@@ -19,9 +19,9 @@ export type Hit = { kind: 'point'; index: number } | { kind: 'highlight'; index:
 export interface ScatterData {
   xy: Float32Array;
   count: number;
-  /** Per-point colour value (NaN = unknown) and the value range the ramp spans. */
+  /** Per-point colour value (NaN = unknown) and the scale that places values on the ramp. */
   color?: Float32Array;
-  domain?: [number, number] | null;
+  scale?: RankScale;
   highlights: Highlight[];
 }
 
@@ -44,7 +44,8 @@ export class ScatterView {
   private cx = 0;
   private cy = 0;
   private scale = 1;
-  private fitted = false;
+  /** The view fits the data (and re-fits on resize) until the user pans or zooms. */
+  private follow = true;
   private frame = 0;
 
   constructor(private readonly container: HTMLElement) {
@@ -56,16 +57,15 @@ export class ScatterView {
 
   setData(d: ScatterData) {
     // A different table (another model) starts from the fitted view; the same one keeps pan and zoom.
-    if (this.data?.count !== d.count) this.fitted = false;
+    if (this.data?.count !== d.count) this.follow = true;
     this.data = d;
     this.grid = new PointGrid(d.xy, d.count);
     this.slot = new Int16Array(d.count);
-    const [lo, hi] = d.domain ?? [0, 1];
     // Counting sort by colour slot: unknown first, best (highest) last, so good regions stay visible.
     const groupSize = new Uint32Array(RAMP_SIZE + 1); // group = slot + 1
     for (let i = 0; i < d.count; i++) {
-      const v = d.color?.[i];
-      const s = v === undefined || !Number.isFinite(v) ? -1 : Math.max(0, Math.min(RAMP_SIZE - 1, Math.round(((v - lo) / (hi - lo || 1)) * (RAMP_SIZE - 1))));
+      const t = d.color && d.scale ? d.scale.position(d.color[i]) : NaN;
+      const s = Number.isNaN(t) ? -1 : Math.round(t * (RAMP_SIZE - 1));
       this.slot[i] = s;
       groupSize[s + 1]++;
     }
@@ -74,8 +74,6 @@ export class ScatterView {
     this.order = new Uint32Array(d.count);
     for (let i = 0; i < d.count; i++) this.order[next[this.slot[i] + 1]++] = i;
     this.readTheme();
-    if (!this.fitted) this.reset();
-    else this.requestDraw();
   }
 
   /** New markers for the file's cells, keeping the points and the view. */
@@ -113,20 +111,18 @@ export class ScatterView {
     return cssRgba([v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24]);
   }
 
-  /** Fit all points in view. */
+  /** Fit all points in view (and keep fitting on resize). */
   reset() {
+    this.follow = true;
+    this.requestDraw();
+  }
+
+  private fit() {
     const g = this.grid;
-    const w = this.container.clientWidth || 1;
-    const h = this.container.clientHeight || 1;
-    if (!g || w <= 1) {
-      this.requestDraw();
-      return;
-    }
-    this.fitted = true;
+    if (!g) return;
     this.cx = (g.minX + g.maxX) / 2;
     this.cy = (g.minY + g.maxY) / 2;
-    this.scale = 0.92 * Math.min(w / (g.maxX - g.minX || 1), h / (g.maxY - g.minY || 1));
-    this.requestDraw();
+    this.scale = this.fitScale();
   }
 
   /** Zoom by `factor` keeping the data point under (px, py) (CSS px; default the centre) in place. */
@@ -135,6 +131,7 @@ export class ScatterView {
     const h = this.container.clientHeight;
     px ??= w / 2;
     py ??= h / 2;
+    this.follow = false;
     const [dx, dy] = this.toData(px, py);
     this.scale = Math.max(1e-6, Math.min(1e9, this.scale * factor));
     // Solve for the centre that maps (dx, dy) back to (px, py).
@@ -145,6 +142,7 @@ export class ScatterView {
 
   /** Pan by a screen offset (CSS px). */
   pan(ddx: number, ddy: number) {
+    this.follow = false;
     this.cx -= ddx / this.scale;
     this.cy += ddy / this.scale;
     this.requestDraw();
@@ -191,7 +189,7 @@ export class ScatterView {
     const w = this.container.clientWidth;
     const h = this.container.clientHeight;
     if (w === 0 || h === 0) return;
-    if (!this.fitted && this.grid) this.reset();
+    if (this.follow) this.fit();
     const W = Math.round(w * dpr);
     const H = Math.round(h * dpr);
     const ctx = this.canvas.getContext('2d')!;
