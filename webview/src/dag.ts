@@ -138,6 +138,43 @@ export function layers(count: number, edges: readonly { from: number; to: number
   return layer;
 }
 
+type Point = { x: number; y: number };
+
+/** The point at t of the quadratic Bézier a → (control c) → b, as the label anchor {lx, ly}. */
+function curvePoint(a: Point, c: Point, b: Point, t: number): { lx: number; ly: number } {
+  const u = 1 - t;
+  return { lx: u * u * a.x + 2 * u * t * c.x + t * t * b.x, ly: u * u * a.y + 2 * u * t * c.y + t * t * b.y };
+}
+
+/** Approximate label box at the drawing's 11px font (the layout has no text metrics). */
+const labelWidth = (text: string) => 6 * text.length + 4;
+
+/**
+ * Label anchors, placed greedily in edge order: each label takes the first position along its curve
+ * (midpoint first, then alternately towards either end) whose box overlaps no node and no label
+ * placed before it, else the midpoint. NB201's labels all fit at their midpoints; DARTS' eight edges
+ * from two inputs into four nodes need the spreading.
+ */
+function placeLabels(labels: ({ text: string; a: Point; b: Point; c: Point } | null)[], nodes: Point[]): ({ lx: number; ly: number } | null)[] {
+  const boxes: { x0: number; y0: number; x1: number; y1: number }[] = nodes.map((p) => ({ x0: p.x - R, y0: p.y - R, x1: p.x + R, y1: p.y + R }));
+  const free = (b: (typeof boxes)[number]) => boxes.every((o) => b.x1 <= o.x0 || o.x1 <= b.x0 || b.y1 <= o.y0 || o.y1 <= b.y0);
+  return labels.map((l) => {
+    if (!l) return null;
+    const w = labelWidth(l.text);
+    const boxAt = (p: { lx: number; ly: number }) => ({ x0: p.lx - w / 2, y0: p.ly - LABEL_H / 2, x1: p.lx + w / 2, y1: p.ly + LABEL_H / 2 });
+    for (const t of [0.5, 0.62, 0.38, 0.72, 0.28, 0.8, 0.2]) {
+      const p = curvePoint(l.a, l.c, l.b, t);
+      if (free(boxAt(p))) {
+        boxes.push(boxAt(p));
+        return p;
+      }
+    }
+    const mid = curvePoint(l.a, l.c, l.b, 0.5);
+    boxes.push(boxAt(mid));
+    return mid;
+  });
+}
+
 /** Spacing between layers and between nodes of a layer (abstract units; the SVG scales via viewBox). */
 const DX = 88;
 const DY = 40;
@@ -151,7 +188,13 @@ export function layoutCell(spec: CellSpec): DagLayout {
   const byLayer = new Map<number, number[]>();
   layer.forEach((l, i) => byLayer.set(l, [...(byLayer.get(l) ?? []), i]));
   const pos = g.nodes.map(() => ({ x: 0, y: 0 }));
-  for (const [l, members] of byLayer) members.forEach((v, k) => (pos[v] = { x: l * DX, y: (k - (members.length - 1) / 2) * DY }));
+  // Every layer spans the height of the tallest one, so edges between layers of different sizes
+  // fan out (DARTS: c_{k-2} on top and c_{k-1} at the bottom of the 4 intermediate nodes).
+  const tallest = Math.max(...[...byLayer.values()].map((m) => m.length));
+  for (const [l, members] of byLayer) {
+    const gap = members.length > 1 ? ((tallest - 1) * DY) / (members.length - 1) : 0;
+    members.forEach((v, k) => (pos[v] = { x: l * DX, y: (k - (members.length - 1) / 2) * gap }));
+  }
 
   // An edge that skips layers (or doubles another) is an arc, so it does not run through the nodes
   // it skips. Arcs are placed shortest first, each on the side (above / below) where fewer arcs
@@ -179,27 +222,23 @@ export function layoutCell(spec: CellSpec): DagLayout {
     // one label height further per level.
     bendOf.set(i, side * (2 * (R + LABEL_H) + level * 3 * LABEL_H));
   }
-  const edges = g.edges.map((e, i): DagEdge => {
+  const curves = g.edges.map((e, i) => {
     const a = pos[e.from];
     const b = pos[e.to];
-    const mx = (a.x + b.x) / 2;
-    const my = (a.y + b.y) / 2;
     const bend = bendOf.get(i) ?? 0;
     const len = Math.hypot(b.x - a.x, b.y - a.y) || 1;
     // The normal of a left-to-right edge points down (+y); a negative bend goes up.
-    const cx = mx - ((b.y - a.y) / len) * bend;
-    const cy = my + ((b.x - a.x) / len) * bend;
-    return {
-      from: e.from, to: e.to, ...(e.op !== undefined ? { label: shortOp(e.op), op: e.op } : {}),
-      muted: e.op === 'none', cx, cy,
-      // Point of the quadratic curve at t = 1/2.
-      lx: 0.25 * a.x + 0.5 * cx + 0.25 * b.x,
-      ly: 0.25 * a.y + 0.5 * cy + 0.25 * b.y,
-    };
+    return { a, b, c: { x: (a.x + b.x) / 2 - ((b.y - a.y) / len) * bend, y: (a.y + b.y) / 2 + ((b.x - a.x) / len) * bend } };
   });
+  const labelAt = placeLabels(g.edges.map((e, i) => (e.op === undefined ? null : { text: shortOp(e.op), ...curves[i] })), pos);
+  const edges = g.edges.map((e, i): DagEdge => ({
+    from: e.from, to: e.to, ...(e.op !== undefined ? { label: shortOp(e.op), op: e.op } : {}),
+    muted: e.op === 'none', cx: curves[i].c.x, cy: curves[i].c.y,
+    ...(labelAt[i] ?? curvePoint(curves[i].a, curves[i].c, curves[i].b, 0.5)),
+  }));
 
   // Shift everything into a box with its top-left at (0, 0), including arcs and labels.
-  const xs = [...pos.map((p) => p.x - R), ...pos.map((p) => p.x + R), ...edges.map((e) => e.lx - 24), ...edges.map((e) => e.lx + 24)];
+  const xs = [...pos.map((p) => p.x - R), ...pos.map((p) => p.x + R), ...edges.map((e) => e.lx - (e.label ? labelWidth(e.label) / 2 : 0)), ...edges.map((e) => e.lx + (e.label ? labelWidth(e.label) / 2 : 0))];
   const ys = [...pos.map((p) => p.y - R), ...pos.map((p) => p.y + R), ...edges.map((e) => e.ly - LABEL_H), ...edges.map((e) => e.ly + LABEL_H)];
   const x0 = Math.min(...xs) - PAD;
   const y0 = Math.min(...ys) - PAD;

@@ -34,9 +34,14 @@ export class ScatterView {
   readonly canvas: HTMLCanvasElement;
   private data?: ScatterData;
   private grid?: PointGrid;
-  /** Per point: its ramp slot (0..255), or -1 for unknown; and the drawing order (unknown first, high values last). */
-  private slot = new Int16Array(0);
-  private order = new Uint32Array(0);
+  /**
+   * The points in drawing order (unknown first, high values last), stored contiguously so the
+   * per-frame loop reads memory sequentially: coordinates, ramp slot (-1 = unknown) and the
+   * slot's current theme colour as a packed pixel.
+   */
+  private xyOrdered = new Float32Array(0);
+  private slotOrdered = new Int16Array(0);
+  private pixelOrdered = new Uint32Array(0);
   private lut = new Uint32Array(RAMP_SIZE);
   private unknown = 0;
   private image?: ImageData;
@@ -60,19 +65,26 @@ export class ScatterView {
     if (this.data?.count !== d.count) this.follow = true;
     this.data = d;
     this.grid = new PointGrid(d.xy, d.count);
-    this.slot = new Int16Array(d.count);
+    const slot = new Int16Array(d.count);
     // Counting sort by colour slot: unknown first, best (highest) last, so good regions stay visible.
     const groupSize = new Uint32Array(RAMP_SIZE + 1); // group = slot + 1
     for (let i = 0; i < d.count; i++) {
       const t = d.color && d.scale ? d.scale.position(d.color[i]) : NaN;
       const s = Number.isNaN(t) ? -1 : Math.round(t * (RAMP_SIZE - 1));
-      this.slot[i] = s;
+      slot[i] = s;
       groupSize[s + 1]++;
     }
     const next = new Uint32Array(RAMP_SIZE + 1);
     for (let g = 1; g <= RAMP_SIZE; g++) next[g] = next[g - 1] + groupSize[g - 1];
-    this.order = new Uint32Array(d.count);
-    for (let i = 0; i < d.count; i++) this.order[next[this.slot[i] + 1]++] = i;
+    this.xyOrdered = new Float32Array(2 * d.count);
+    this.slotOrdered = new Int16Array(d.count);
+    this.pixelOrdered = new Uint32Array(d.count);
+    for (let i = 0; i < d.count; i++) {
+      const n = next[slot[i] + 1]++;
+      this.xyOrdered[2 * n] = d.xy[2 * i];
+      this.xyOrdered[2 * n + 1] = d.xy[2 * i + 1];
+      this.slotOrdered[n] = slot[i];
+    }
     this.readTheme();
   }
 
@@ -95,6 +107,7 @@ export class ScatterView {
     const neutral = parseColor(cssVar('--vscode-descriptionForeground', '#999999'));
     const plain = parseColor(cssVar('--vscode-charts-blue', '#3794ff'));
     this.unknown = this.data?.color ? pack(neutral[0], neutral[1], neutral[2], 150) : pack(plain[0], plain[1], plain[2], 220);
+    for (let n = 0; n < this.slotOrdered.length; n++) this.pixelOrdered[n] = this.slotOrdered[n] < 0 ? this.unknown : this.lut[this.slotOrdered[n]];
     this.requestDraw();
   }
 
@@ -209,17 +222,20 @@ export class ScatterView {
       const k = this.scale * dpr;
       const ox = W / 2 - this.cx * k;
       const oy = H / 2 + this.cy * k;
-      const { xy } = d;
+      const xy = this.xyOrdered;
+      const colors = this.pixelOrdered;
       for (let n = 0; n < d.count; n++) {
-        const i = this.order[n];
-        const sx = Math.round(xy[2 * i] * k + ox) - half;
-        const sy = Math.round(oy - xy[2 * i + 1] * k) - half;
-        if (sx < -size || sy < -size || sx >= W || sy >= H || sx !== sx || sy !== sy) continue;
-        const s = this.slot[i];
-        const c = s < 0 ? this.unknown : this.lut[s];
-        for (let yy = Math.max(0, sy); yy < Math.min(H, sy + size); yy++) {
+        const sx = Math.round(xy[2 * n] * k + ox) - half;
+        const sy = Math.round(oy - xy[2 * n + 1] * k) - half;
+        // Off-screen or NaN coordinates (NaN fails every comparison, so test the inside).
+        if (!(sx > -size && sy > -size && sx < W && sy < H)) continue;
+        const c = colors[n];
+        const x0 = Math.max(0, sx);
+        const x1 = Math.min(W, sx + size);
+        const y1 = Math.min(H, sy + size);
+        for (let yy = Math.max(0, sy); yy < y1; yy++) {
           const row = yy * W;
-          for (let xx = Math.max(0, sx); xx < Math.min(W, sx + size); xx++) px[row + xx] = c;
+          for (let xx = x0; xx < x1; xx++) px[row + xx] = c;
         }
       }
     }
