@@ -8,7 +8,7 @@
  * ripgrep, pkg-config, libkrb5-dev and a C++ toolchain; skips without them unless
  * ARCH2VEC_REQUIRE_E2E=1. On failure a screenshot and the logs go to .cache/e2e-artifacts/.
  */
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -49,6 +49,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   let server: CodeServer | undefined;
   let browser: Browser | undefined;
   let wb: Workbench; // set by the before hooks; undefined only if they failed
+  let neighboursShown = false;
   const workspaceFile = (name: string) => path.join(server!.workspace, name);
 
   before(async () => {
@@ -83,9 +84,9 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   });
 
   /** A step of the scenario; when it fails, the workbench's screenshot and the logs are kept. */
-  const step = (name: string, body: () => Promise<void>) => test(name, { timeout: 90_000 }, async () => {
+  const step = (name: string, body: (t: TestContext) => Promise<void>) => test(name, { timeout: 90_000 }, async (t) => {
     try {
-      await body();
+      await body(t);
     } catch (e) {
       await saveArtifacts(name, wb, server);
       throw e;
@@ -116,12 +117,14 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     await wb.clickToken(QUERY_CELL);
     await wb.runCommand('arch2vec: Show Neighbours of Cell at Cursor');
     const cards = wb.webview(EXTENSION_ID).locator('li.card[data-index]');
-    await cards.nth(expected.length - 1).waitFor({ timeout: 60_000 }); // the engine starts on first use
+    await wb.waitUnlessError(cards.nth(expected.length - 1), 60_000); // the engine starts on first use
     const shown = await cards.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index'))));
     assert.deepEqual(shown, expected.map((n) => n.index));
+    neighboursShown = true;
   });
 
-  step('"Insert" on a neighbour adds that cell to the file', async () => {
+  step('"Insert" on a neighbour adds that cell to the file', async (t) => {
+    if (!neighboursShown) return t.skip('needs the neighbours view of the step before');
     const cellsBefore = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
     const pick = neighboursFromCli().find((n) => !cellsBefore.includes(String(n.index)));
     assert.ok(pick, 'a neighbour that is not in the file yet');

@@ -72,6 +72,19 @@ export class Workbench {
   }
 
   /**
+   * Waits for `target`, but fails at once with the message of an error notification (a command that
+   * threw, say) if one shows first, instead of timing out without a reason.
+   */
+  async waitUnlessError(target: Locator, timeoutMs: number): Promise<void> {
+    const error = this.page.locator('.notifications-toasts .notification-list-item', { has: this.page.locator('.codicon-error') }).first();
+    const failed = error.waitFor({ timeout: timeoutMs }).then(
+      async () => { throw new Error(`error notification instead: ${(await error.innerText()).replace(/\s+/g, ' ')}`); },
+      () => {}, // none showed: target.waitFor decides
+    );
+    await Promise.race([target.waitFor({ timeout: timeoutMs }), failed]);
+  }
+
+  /**
    * The content of an extension's webview panel. VS Code nests it twice: an `iframe.webview` (its
    * src names the extension) hosting the page in `#active-frame`.
    */
