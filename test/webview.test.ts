@@ -44,6 +44,9 @@ describe('webview: pure modules', () => {
     assert.ok(html.includes(`<script nonce="${nonce}" src="https://file+.vscode-resource.vscode-cdn.net/x/map.js"></script>`));
     assert.ok(html.includes('<title>Map &lt;&amp;&gt;</title>'));
     assert.throws(() => pageHtml({ view: 'map', title: '', scriptUri: 'x', cspSource: "x; script-src 'unsafe-inline'", nonce }), /unsafe CSP source/);
+    assert.throws(() => pageHtml({ view: 'map', title: '', scriptUri: 'x', cspSource: "'self' 'unsafe-inline'", nonce }), /unsafe CSP source/);
+    // What VS Code (1.100) passes as webview.cspSource.
+    assert.match(pageHtml({ view: 'map', title: '', scriptUri: 'x', cspSource: "'self' https://*.vscode-cdn.net", nonce }), /img-src &#39;self&#39; https:\/\/\*\.vscode-cdn\.net data:/);
     assert.throws(() => pageHtml({ view: 'map', title: '', scriptUri: 'x', cspSource: 'x', nonce: 'short' }), /nonce/);
     assert.throws(() => pageHtml({ view: 'other' as 'map', title: '', scriptUri: 'x', cspSource: 'x', nonce }), /unknown view/);
   });

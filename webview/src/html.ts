@@ -27,8 +27,9 @@ export interface PageHtmlOptions {
 }
 
 const NONCE_RE = /^[A-Za-z0-9+/=_-]{16,}$/;
-// A CSP source list must not be able to smuggle in a directive (`;`) or a keyword (quotes).
-const CSP_SOURCE_RE = /^[^;'",\s]+(?:\s+[^;'",\s]+)*$/;
+// A CSP source list must not be able to smuggle in a directive (`;`) or a keyword other than 'self'
+// (VS Code's webview.cspSource is `'self' https://*.vscode-cdn.net`).
+const CSP_SOURCE_RE = /^(?:'self'|[^;'",\s]+)(?:\s+(?:'self'|[^;'",\s]+))*$/;
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
