@@ -53,6 +53,4 @@ export function decodeDarts(adjacency: Matrix, ops: number[][]): Genotype {
   return g;
 }
 
-export function formatGenotype(g: Genotype): string {
-  return g.map(([op, i]) => `${op} ${i}`).join(', ');
-}
+export { formatGenotype } from '../notation';

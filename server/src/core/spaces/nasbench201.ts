@@ -1,13 +1,14 @@
 import { argmaxRows, oneHot, type Matrix } from './graph';
 import { dataFile } from '../dataFiles';
 import { readTable, type Table } from '../table';
+import { NB201_EDGES } from '../notation';
+
+export { formatArch, NB201_EDGES } from '../notation';
 
 /** NAS-Bench-201's own op order; an arch's code is its 6 edge ops as base-5 digits in this order. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
 /** arch2vec's one-hot column order (§1.3). */
 export const NB201_ONEHOT_OPS = ['input', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3', 'skip_connect', 'none', 'output'] as const;
-/** (source, target) cell nodes of the 6 edges, in arch-string order. */
-export const NB201_EDGES: readonly (readonly [number, number])[] = [[0, 1], [0, 2], [1, 2], [0, 3], [1, 3], [2, 3]];
 export const NB201_SIZE = 15625;
 
 /** The fixed op-on-node adjacency arch2vec uses for every cell: input, 6 edge-nodes, output. */
@@ -18,11 +19,6 @@ export const NB201_ADJACENCY: Matrix = (() => {
 })();
 
 export type Nb201Ops = string[];
-
-export function formatArch(ops: readonly string[]): string {
-  const e = ops.map((op, i) => `${op}~${NB201_EDGES[i][0]}`);
-  return `|${e[0]}|+|${e[1]}|${e[2]}|+|${e[3]}|${e[4]}|${e[5]}|`;
-}
 
 export interface ArchEdgeSyntax {
   op: string;

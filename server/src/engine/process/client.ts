@@ -210,14 +210,21 @@ export class EngineClient {
   }
 
   /** Pretrains; onProgress gets the engine's progress (a token is assigned when none is given). */
-  async pretrain(params: EnginePretrainParams, options: RequestOptions & { onProgress?: (p: PretrainProgress) => void } = {}): Promise<EnginePretrainResult> {
-    if (!options.onProgress) return this.request(EngineRequests.pretrain, params, options);
-    const token = params.progressToken ?? `pretrain-${process.pid}-${++this.progressSeq}`;
-    this.progress.set(String(token), options.onProgress);
+  pretrain(params: EnginePretrainParams, options: RequestOptions & { onProgress?: (p: PretrainProgress) => void } = {}): Promise<EnginePretrainResult> {
+    return this.requestWithProgress(EngineRequests.pretrain, params, options, this.progress);
+  }
+
+  /** A request whose progress notifications (matched by token) go to options.onProgress while it runs. */
+  private async requestWithProgress<P extends { progressToken?: string | number }, R, G>(
+    type: RequestType<P, R, EngineErrorData>, params: P, options: RequestOptions & { onProgress?: (p: G) => void }, listeners: Map<string, (p: G) => void>,
+  ): Promise<R> {
+    if (!options.onProgress) return this.request(type, params, options);
+    const token = params.progressToken ?? `${type.method}-${process.pid}-${++this.progressSeq}`;
+    listeners.set(String(token), options.onProgress);
     try {
-      return await this.request(EngineRequests.pretrain, { ...params, progressToken: token }, options);
+      return await this.request(type, { ...params, progressToken: token }, options);
     } finally {
-      this.progress.delete(String(token));
+      listeners.delete(String(token));
     }
   }
 
@@ -234,15 +241,8 @@ export class EngineClient {
   }
 
   /** Runs a search; onProgress gets the best so far after every evaluation. Cancelling answers with the best so far. */
-  async search(params: EngineSearchParams, options: RequestOptions & { onProgress?: (p: EngineSearchProgress) => void } = {}): Promise<EngineSearchResult> {
-    if (!options.onProgress) return this.request(EngineRequests.search, params, options);
-    const token = params.progressToken ?? `search-${process.pid}-${++this.progressSeq}`;
-    this.searchProgress.set(String(token), options.onProgress);
-    try {
-      return await this.request(EngineRequests.search, { ...params, progressToken: token }, options);
-    } finally {
-      this.searchProgress.delete(String(token));
-    }
+  search(params: EngineSearchParams, options: RequestOptions & { onProgress?: (p: EngineSearchProgress) => void } = {}): Promise<EngineSearchResult> {
+    return this.requestWithProgress(EngineRequests.search, params, options, this.searchProgress);
   }
 
   map(params: EngineMapParams, options?: RequestOptions): Promise<EngineMapResult> {
