@@ -1,8 +1,10 @@
 /**
  * End-to-end: the packaged .vsix in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven
  * through headless Chromium the way a user works: diagnostics in the Problems view, a hover, a command
- * from the palette that opens the neighbours webview, and "Insert" from that webview editing the file.
- * Expected values come from the CLI on the same files (the same analysis and the same shipped model).
+ * from the palette that opens the neighbours webview, "Insert" from that webview editing the file, the
+ * status bar naming the engine's backend, the "suggest similar" CodeLens, and "Run Search…" walked
+ * through its quick picks to the live Search view and an insertable suggestion. Expected values come
+ * from the CLI on the same files (the same analysis, the same shipped model and benchmark table).
  *
  * Needs /usr/bin/chromium, and for the one-time code-server install (cached in .cache/code-server)
  * ripgrep, pkg-config, libkrb5-dev and a C++ toolchain; skips without them unless
@@ -14,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { chromiumMissing, launchChromium } from '../scripts/e2e/browser';
 import { Workbench } from '../scripts/e2e/workbench';
 import { type CodeServer, ensureCodeServer, missingInstallPrerequisites, startCodeServer } from './helpers/codeServer';
@@ -35,6 +37,30 @@ cell uses_darts_op
 const NB201_FILE = 'nasbench201.cells';
 const QUERY_CELL = 'nb201_6111';
 const NEIGHBOURS = 5;
+/**
+ * For "suggest similar": a weak cell (NB201 index 0; most of its neighbours beat it) and the best of
+ * its better neighbours (index 5896), which the view must leave out because the file has it already.
+ * A file of its own, opened at the top: the lens is on screen from its first render (see codeLens).
+ */
+const SIMILAR_FILE = 'similar.cells';
+const SIMILAR_CELL = 'nb201_0';
+const SIMILAR_TEXT = `space nasbench201
+
+cell ${SIMILAR_CELL}
+  arch: |avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|
+
+cell tried_before
+  arch: |nor_conv_1x1~0|+|skip_connect~0|avg_pool_3x3~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|
+`;
+/** The table column "suggest similar" ranks by for the default dataset (arch2vec.search.dataset cifar10). */
+const SIMILAR_COLUMN = 'cifar10_valid_valid_acc';
+/**
+ * Two fast baselines, in the order the quick pick lists them (the view's title follows it). The budget
+ * (simulated seconds) is large enough that their seed-1 runs find different cells (at 4000 both stop
+ * in evolution's random initial population and find the same one: a one-row table).
+ */
+const SEARCH_STRATEGIES = [{ id: 're', label: 'Regularised evolution' }, { id: 'rs', label: 'Random search' }] as const;
+const SEARCH_BUDGET = 8000;
 
 const installMissing = missingInstallPrerequisites();
 const unmet = [chromiumMissing(), installMissing.length ? `installing code-server needs ${installMissing.join(', ')}` : undefined]
@@ -50,6 +76,8 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   let browser: Browser | undefined;
   let wb: Workbench; // set by the before hooks; undefined only if they failed
   let neighboursShown = false;
+  let similarShown = false;
+  let searchShown = false;
   const workspaceFile = (name: string) => path.join(server!.workspace, name);
 
   before(async () => {
@@ -60,7 +88,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-e2e-'));
     const vsix = packageExtension(scratch);
-    const files: Record<string, string> = { [BROKEN_FILE]: BROKEN_TEXT };
+    const files: Record<string, string> = { [BROKEN_FILE]: BROKEN_TEXT, [SIMILAR_FILE]: SIMILAR_TEXT };
     for (const f of fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.cells'))) {
       files[f] = fs.readFileSync(path.join(REPO, 'examples', f), 'utf8');
     }
@@ -107,6 +135,8 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   step('hovering a cell name shows its benchmark entry', async () => {
     const [hash] = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).filter((h) => h.cell === QUERY_CELL);
     await wb.openFile(NB201_FILE);
+    // CodeLenses render late and push the lines below them down, away from the mouse: hover after them.
+    await wb.codeLens(QUERY_CELL, 'neighbours');
     const hover = await wb.hover(QUERY_CELL, `NAS-Bench-201 index ${hash.id}`);
     assert.match(await hover.innerText(), /CIFAR-10 test 94\.37%/);
   });
@@ -114,6 +144,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   step('"Show Neighbours of Cell at Cursor" opens the neighbours view with the model\'s neighbours', async () => {
     const expected = neighboursFromCli();
     await wb.openFile(NB201_FILE);
+    await wb.statusBarItem(/arch2vec: engine idle\b/).waitFor(); // the engine starts lazily, on this command
     await wb.clickToken(QUERY_CELL);
     await wb.runCommand('arch2vec: Show Neighbours of Cell at Cursor');
     const cards = wb.webview(EXTENSION_ID).locator('li.card[data-index]');
@@ -121,6 +152,12 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const shown = await cards.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index'))));
     assert.deepEqual(shown, expected.map((n) => n.index));
     neighboursShown = true;
+  });
+
+  step('the status bar names the engine\'s backend once a command has started it', async () => {
+    const { backend } = cliJson<{ backend: { backend: string } }>('neighbours', workspaceFile(NB201_FILE), '--cell', QUERY_CELL, '-k', '1').backend;
+    // The CLI picks the backend the same way (auto) on the same machine; the file's space has the shipped model.
+    await wb.statusBarItem(new RegExp(`arch2vec: ${backend} · NB201 ✓`)).waitFor();
   });
 
   step('"Insert" on a neighbour adds that cell to the file', async (t) => {
@@ -139,14 +176,144 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     assert.equal(ids.at(-1), String(pick.index), 'the new last cell is the neighbour');
   });
 
+  step('the "suggest similar" CodeLens opens the cells near the cell that beat it on CIFAR-10, best first', async () => {
+    const { base, expected, left } = similarFromCli();
+    assert.equal(expected.length, NEIGHBOURS, `${SIMILAR_CELL} has ${NEIGHBOURS} better cells among its nearest`);
+    assert.deepEqual(left, ['5896'], 'tried_before (NB201 5896) is the best of them under the shipped model (if the model changed, put its best there)');
+    await wb.openFile(SIMILAR_FILE);
+    await wb.codeLens(SIMILAR_CELL, 'neighbours');
+    await (await wb.codeLens(SIMILAR_CELL, 'suggest similar')).click();
+    const view = wb.webview(EXTENSION_ID);
+    await wb.waitUnlessError(view.locator('h1', { hasText: /^Similar cells$/ }), 30_000);
+    const cards = view.locator('li.card[data-index]');
+    await cards.nth(expected.length - 1).waitFor();
+    assert.equal(await view.locator('.query-name').innerText(), SIMILAR_CELL);
+    const shown = await cards.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index'))));
+    assert.deepEqual(shown, expected.map((n) => n.index), 'the CLI\'s better neighbours, best first');
+    for (const n of expected) assert.ok(n.acc > base, `cell ${n.index}: ${n.acc} > ${base}`);
+    // What the page prints ("CIFAR-10-valid valid" of the query and of every card) is the table's value.
+    assert.deepEqual(await shownAccuracy(view.locator('section.query')), [base.toFixed(2)]);
+    assert.deepEqual(await shownAccuracy(cards), expected.map((n) => n.acc.toFixed(2)));
+    similarShown = true;
+  });
+
+  step('"Insert" on a similar cell adds that cell to the file', async (t) => {
+    if (!similarShown) return t.skip('needs the similar cells of the step before');
+    const cellsBefore = cliJson<CliHash[]>('hash', workspaceFile(SIMILAR_FILE)).map((h) => h.id);
+    const card = wb.webview(EXTENSION_ID).locator('li.card[data-index]').first();
+    const index = await card.getAttribute('data-index');
+    await card.locator('[data-action="insert"]').click();
+    await wb.token(await card.locator('.title').innerText()).waitFor();
+    await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: SIMILAR_FILE }).waitFor();
+    await wb.save();
+    const ids = cliJson<CliHash[]>('hash', workspaceFile(SIMILAR_FILE)).map((h) => h.id);
+    assert.deepEqual(ids, [...cellsBefore, index], 'the similar cell is appended');
+  });
+
+  step('"Run Search…" walks its quick picks to the Search view: both strategies plotted, the cell each found listed', async () => {
+    const runs = SEARCH_STRATEGIES.map((s) => ({ ...s, run: searchFromCli(s.id) }));
+    const bests = runs.map((r) => r.run.best);
+    assert.equal(new Set(bests.map((b) => b.index)).size, runs.length, `at budget ${SEARCH_BUDGET} each strategy finds its own cell`);
+    await wb.openFile(NB201_FILE);
+    await wb.runCommand('arch2vec: Run Search…', { opensQuickInput: true });
+    await wb.pick('Search: space', 'nasbench201');
+    await wb.pickMany('Search: strategies', runs.map((r) => r.label)); // unchecks the default (arch2vec-BO)
+    await wb.pick('Search: objective', 'Benchmark');
+    await wb.pick('Search: dataset', 'CIFAR-10');
+    await wb.inputText('Search: budget', String(SEARCH_BUDGET));
+
+    const view = wb.webview(EXTENSION_ID);
+    await wb.waitUnlessError(view.locator('.status.done'), 60_000);
+    assert.equal(await view.locator('h1').innerText(), `${runs.map((r) => r.label).join(' vs ')} · NAS-Bench-201 CIFAR-10`);
+    const evaluations = runs.reduce((n, r) => n + r.run.evaluations, 0);
+    assert.equal(await view.locator('.status .status-text').innerText(), `Done: ${evaluations} evaluations`);
+    const legend = await view.locator('ul.legend li').allInnerTexts();
+    assert.deepEqual(legend.map((l) => l.replace(/\s+/g, ' ').trim()), runs.map((r) => `${r.label} done · best ${r.run.best.reward.toFixed(2)}%`));
+    // The plot: each strategy's best-so-far curve drawn in its legend colour.
+    const curvePixels = await view.locator('body').evaluate((body) => {
+      const canvas = body.querySelector('canvas')!;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      return [...body.querySelectorAll('ul.legend .swatch')].map((swatch) => {
+        const [r, g, b] = swatch.ownerDocument.defaultView!.getComputedStyle(swatch).backgroundColor.match(/\d+/g)!.map(Number);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3] === 255 && Math.abs(data[i] - r) + Math.abs(data[i + 1] - g) + Math.abs(data[i + 2] - b) <= 12) n++;
+        }
+        return n;
+      });
+    });
+    assert.equal(curvePixels.length, runs.length);
+    for (const [i, n] of curvePixels.entries()) assert.ok(n >= 50, `the ${runs[i].label} curve is drawn (${n} pixels of its colour)`);
+    // The table: the cell each strategy found, best reward first.
+    const rows = view.locator('vscode-table-row[data-index]');
+    const expectedRows = [...bests].sort((a, b) => b.reward - a.reward).map((b) => String(b.index));
+    await rows.nth(expectedRows.length - 1).waitFor();
+    assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-index'))), expectedRows);
+    searchShown = true;
+  });
+
+  step('"Insert" on the first suggested cell adds it to the file, which stays valid', async (t) => {
+    if (!searchShown) return t.skip('needs the Search view of the step before');
+    const cellsBefore = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
+    const row = wb.webview(EXTENSION_ID).locator('vscode-table-row[data-index]').first();
+    const index = (await row.getAttribute('data-index'))!;
+    await row.locator('[data-action="insert"]').click();
+    await wb.token(`nb201_${index}`).waitFor();
+    await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: NB201_FILE }).waitFor();
+    await wb.save();
+    const ids = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
+    assert.deepEqual(ids, [...cellsBefore, index], 'the found cell is appended');
+    const errors = cliJson<CliDiagnostic[]>('validate', workspaceFile(NB201_FILE)).filter((d) => d.severity === 'error');
+    assert.deepEqual(errors, [], 'the file still validates');
+  });
+
   /** The neighbours the CLI finds with the same shipped model, nearest first. */
   function neighboursFromCli(): { index: number }[] {
     const r = cliJson<{ neighbours: { index: number }[] }>('neighbours', workspaceFile(NB201_FILE), '--cell', QUERY_CELL, '-k', String(NEIGHBOURS));
     return r.neighbours;
   }
+
+  /**
+   * What "suggest similar" should show, worked out from the CLI: among the query's 50 nearest (as the
+   * command asks the engine), the cells not in the file that beat it on SIMILAR_COLUMN, best first.
+   */
+  function similarFromCli(): { base: number; expected: { index: number; acc: number }[]; left: string[] } {
+    const inFile = new Set(cliJson<CliHash[]>('hash', workspaceFile(SIMILAR_FILE)).map((h) => h.id));
+    const k = Math.max(50, 5 * NEIGHBOURS);
+    const r = cliJson<CliNeighbours>('neighbours', workspaceFile(SIMILAR_FILE), '--cell', SIMILAR_CELL, '-k', String(k));
+    const acc = (n: CliNeighbours['neighbours'][number]) => n.accuracies![SIMILAR_COLUMN];
+    const self = r.neighbours.find((n) => n.index === r.query.index)!;
+    const base = acc(self);
+    const better = r.neighbours.filter((n) => n.index !== r.query.index && acc(n) > base)
+      .sort((a, b) => acc(b) - acc(a) || a.distance - b.distance);
+    const expected = better.filter((n) => !inFile.has(String(n.index))).slice(0, NEIGHBOURS).map((n) => ({ index: n.index, acc: acc(n) }));
+    // The better cells that rank above the last one shown but are left out for being in the file.
+    const left = better.filter((n) => inFile.has(String(n.index)) && acc(n) >= expected.at(-1)!.acc).map((n) => String(n.index));
+    return { base, expected, left };
+  }
 });
 
-interface CliDiagnostic { line: number; column: number; code: string; message: string }
+/** The "CIFAR-10-valid valid" value (as printed, without %) of each element's accuracy list. */
+function shownAccuracy(within: Locator): Promise<string[]> {
+  return within.evaluateAll((els) => els.map((el) => {
+    const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === 'CIFAR-10-valid valid');
+    return dt?.nextElementSibling?.textContent?.replace(/%$/, '') ?? '(none)';
+  }));
+}
+
+/** The CLI's search of NAS-Bench-201 on CIFAR-10 with one strategy, seed 1 (what the extension runs). */
+function searchFromCli(strategy: string): { best: { index: number; reward: number }; evaluations: number } {
+  const r = cliJson<{ runs: { best: { index: number; reward: number }; trace: { evaluations: number }[] }[] }>('search',
+    '--space', 'nasbench201', '--objective', 'benchmark', '--dataset', 'cifar10', '--strategy', strategy, '--budget', String(SEARCH_BUDGET), '--seed', '1');
+  const [run] = r.runs;
+  return { best: run.best, evaluations: run.trace.at(-1)!.evaluations };
+}
+
+interface CliDiagnostic { line: number; column: number; severity: string; code: string; message: string }
+interface CliNeighbours {
+  query: { index: number | null };
+  neighbours: { index: number; distance: number; accuracies?: Record<string, number> }[];
+}
 interface CliHash { cell: string; id: string }
 
 /** Runs `arch2vec <command> … --json` (exit 1 only means the file has errors). */

@@ -3,6 +3,7 @@
  * Quick Open, the command palette, mouse hovers. Selectors are VS Code's own DOM classes (stable across
  * the 1.9x releases code-server bundles); every wait is for a condition in the page, never a fixed delay.
  */
+import { ok as assert } from 'node:assert';
 import type { Browser, FrameLocator, Locator, Page } from 'playwright-core';
 
 export class Workbench {
@@ -60,8 +61,8 @@ export class Workbench {
   }
 
   /** Runs a command from the command palette (F1) by its full title ("Category: Title"). */
-  async runCommand(title: string): Promise<void> {
-    await this.quickInput('F1', title);
+  async runCommand(title: string, options: { opensQuickInput?: boolean } = {}): Promise<void> {
+    await this.quickInput('F1', title, !options.opensQuickInput);
   }
 
   /** Saves the active editor (Ctrl+S) once it has focus. */
@@ -89,11 +90,98 @@ export class Workbench {
    * src names the extension) hosting the page in `#active-frame`.
    */
   webview(extensionId: string): FrameLocator {
-    return this.page.frameLocator(`iframe.webview[src*="extensionId=${extensionId}"]`).frameLocator('#active-frame');
+    // A panel hidden behind another one in its group may keep its iframe (retainContextWhenHidden):
+    // the one the user sees is the visible one.
+    return this.page.locator(`iframe.webview[src*="extensionId=${extensionId}"]`).filter({ visible: true })
+      .contentFrame().frameLocator('#active-frame');
+  }
+
+  /**
+   * The CodeLens titled `title` above the line of the token `text` (a cell's name), once the editor
+   * shows one there: lenses render asynchronously and again after every edit.
+   *
+   * Use it on a lens that has been on screen since the file was opened. VS Code 1.100 refreshes the
+   * commands of lenses that are on screen only, and frees the old ones at once: a lens scrolled into
+   * view runs a stale command ("Actual command not found") if clicked within ~250 ms, before its
+   * viewport refresh.
+   */
+  async codeLens(text: string, title: string, timeoutMs = 30_000): Promise<Locator> {
+    const editor = await this.editor.elementHandle();
+    // In the page: the lens whose view zone ends right on top of the token's line (within a few pixels).
+    const found = await this.page.waitForFunction(([ed, text, title]) => {
+      const token = [...ed!.querySelectorAll('.view-line span span')].find((el) => el.textContent === text);
+      if (!token) return false;
+      const top = token.getBoundingClientRect().top;
+      const i = [...ed!.querySelectorAll('.codelens-decoration')].findIndex((lens) => {
+        const bottom = lens.getBoundingClientRect().bottom;
+        return bottom <= top + 1 && top - bottom < 6 && [...lens.querySelectorAll('a')].some((a) => a.textContent?.trim() === title);
+      });
+      return i >= 0 ? { i } : false;
+    }, [editor, text, title] as const, { timeout: timeoutMs });
+    const { i } = (await found.jsonValue()) as { i: number };
+    return this.editor.locator('.codelens-decoration').nth(i).locator('a', { hasText: exactly(title) });
+  }
+
+  /** The status bar entry whose text matches. */
+  statusBarItem(matching: string | RegExp): Locator {
+    return this.page.locator('.statusbar-item', { hasText: matching }).first();
+  }
+
+  /** Waits for the quick pick titled `title` (a command's own picker) and accepts the item labelled exactly `label`. */
+  async pick(title: string | RegExp, label: string): Promise<void> {
+    const input = await this.quickInputTitled(title);
+    await input.pressSequentially(label);
+    await this.quickRow(label, '.focused').waitFor();
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Waits for the multi-select quick pick titled `title`, checks exactly the items labelled `labels`
+   * (unchecking pre-checked others, e.g. the settings' defaults), and accepts with OK.
+   */
+  async pickMany(title: string | RegExp, labels: string[]): Promise<void> {
+    await this.quickInputTitled(title);
+    const rows = this.page.locator('.quick-input-list .monaco-list-row');
+    await rows.first().waitFor();
+    const all = await rows.locator(LABEL).allInnerTexts();
+    for (const label of labels) assert(all.includes(label), `no item "${label}" in the quick pick: ${all.join(', ')}`);
+    for (const label of all) {
+      const want = labels.includes(label) ? 'true' : 'false';
+      const row = this.quickRow(label);
+      if ((await row.getAttribute('aria-checked')) !== want) await row.locator(LABEL).click();
+      await this.quickRow(label, `[aria-checked="${want}"]`).waitFor();
+    }
+    await this.page.locator('.quick-input-widget .quick-input-action .monaco-button', { hasText: /^OK$/ }).click();
+  }
+
+  /** Waits for the input box titled `title`, replaces its value with `value` and accepts it. */
+  async inputText(title: string | RegExp, value: string): Promise<void> {
+    const input = await this.quickInputTitled(title);
+    await input.fill(value);
+    await this.page.keyboard.press('Enter');
+    // A value the extension's validateInput rejects keeps the box open with an error: fail with its message.
+    const rejected = this.page.locator('.quick-input-widget .quick-input-box .monaco-inputbox.error');
+    const failed = rejected.waitFor().then(
+      async () => { throw new Error(`"${value}" rejected: ${await this.page.locator('.quick-input-widget .quick-input-message').innerText()}`); },
+      () => {}, // never rejected: the box closed
+    );
+    await Promise.race([this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' }), failed]);
+  }
+
+  private async quickInputTitled(title: string | RegExp): Promise<Locator> {
+    await this.page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor();
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    await input.waitFor();
+    return input;
+  }
+
+  /** A row of the open quick pick whose label is exactly `label` (and that also matches `and`). */
+  private quickRow(label: string, and = ''): Locator {
+    return this.page.locator(`.quick-input-list .monaco-list-row${and}`, { has: this.page.locator(LABEL, { hasText: exactly(label) }) });
   }
 
   /** Types into Quick Open / the palette and accepts the item that matches exactly what was typed. */
-  private async quickInput(shortcut: string, text: string): Promise<void> {
+  private async quickInput(shortcut: string, text: string, waitHidden = true): Promise<void> {
     await this.page.keyboard.press(shortcut);
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await input.waitFor();
@@ -101,8 +189,13 @@ export class Workbench {
     // Enter accepts the focused (first) item: wait until it is the one asked for, not a stale list.
     await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: text }).waitFor();
     await this.page.keyboard.press('Enter');
-    await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+    // A command that asks something re-opens the widget at once: its caller waits for that instead.
+    if (waitHidden) await this.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
   }
 }
 
+/** An item's label in a quick pick row (its detail line, below, is a label-name too). */
+const LABEL = '.quick-input-list-row:first-child .label-name';
+
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const exactly = (s: string) => new RegExp(`^${escapeRegExp(s)}$`);
