@@ -383,6 +383,24 @@ describe('webview pages in Chromium', { skip }, () => {
     await p.page.locator('.projection').waitFor();
     await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');
     assert.ok(await inkedPixels(p, '.map-wrap canvas') > 5000, 'restored map draws');
+
+    // Pan and zoom are saved with the state: a reload shows the same view, Reset (0) forgets it.
+    const fitted = await canvasChecksum(p, '.map-wrap canvas');
+    await p.page.locator('.map-wrap').focus();
+    await p.page.keyboard.press('+');
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})(arg) !== ${fitted}`), '.map-wrap canvas');
+    const zoomed = await canvasChecksum(p, '.map-wrap canvas');
+    // Saving is debounced (200 ms after the last move): poll the fake host's stored state.
+    let saved: { viewport?: { scale: number } } | undefined;
+    for (let i = 0; i < 50 && !(saved = (await p.savedState()) as typeof saved)?.viewport; i++) await p.page.waitForTimeout(50);
+    assert.ok(saved?.viewport && saved.viewport.scale > 0, 'the view is saved with the state');
+    await p.reload();
+    await p.page.locator('.projection').waitFor();
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})(arg) === ${zoomed}`), '.map-wrap canvas');
+    await p.page.locator('.map-wrap').focus();
+    await p.page.keyboard.press('0');
+    for (let i = 0; i < 50 && ((await p.savedState()) as typeof saved)?.viewport; i++) await p.page.waitForTimeout(50);
+    assert.equal(((await p.savedState()) as typeof saved)?.viewport, undefined, 'Reset forgets the saved view');
     await assertClean(p);
     await p.page.close();
   });

@@ -99,6 +99,8 @@ export interface MapState {
   /** The file's cells, projected the same way. */
   highlights: MapPoint[];
   sourceUri?: string;
+  /** Page-owned: the user's pan/zoom, saved with the state so a reload keeps it (absent: fit all). */
+  viewport?: { cx: number; cy: number; scale: number };
 }
 
 export type ViewState = NeighboursState | SuggestionsState | MapState;

@@ -60,11 +60,29 @@ function render(state: MapState) {
     scatter!.setData({ xy, count: state.count, color, scale: scale ?? undefined, highlights: state.highlights });
     shown = { coords: state.coords, color: state.color, scale, hasUnknown: !!color?.some((v) => !Number.isFinite(v)) };
     infoCache.clear();
+    if (state.viewport) scatter!.setViewport(state.viewport);
   } else {
     scatter!.setHighlights(state.highlights);
   }
+  // The host re-sends its own state (it does not know the view): keep the user's pan/zoom in what is saved.
+  const view = scatter!.viewport();
+  if (view && !state.viewport) page.save({ ...state, viewport: view });
   renderLegend(state);
   renderHighlightList(state.highlights);
+}
+
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Saves the view with the state a moment after the user stops moving it (pans fire per mouse move). */
+function saveViewSoon() {
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => {
+    if (!current) return;
+    const { viewport: _old, ...rest } = current;
+    const view = scatter?.viewport();
+    current = view ? { ...rest, viewport: view } : rest;
+    page.save(current);
+  }, 200);
 }
 
 function skeleton() {
@@ -87,6 +105,7 @@ function skeleton() {
     wrap,
     h('section', { id: 'highlights', 'aria-label': 'Cells of the file' }));
   scatter = new ScatterView(wrap);
+  scatter.onViewChange = saveViewSoon;
   wirePointer();
   wrap.addEventListener('keydown', onKey);
 }

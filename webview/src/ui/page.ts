@@ -20,6 +20,8 @@ export interface PageOptions<V extends ViewKind> {
 
 export interface Page {
   post(message: PageMessage): void;
+  /** Saves page-side changes to the current state (e.g. the map's view) without re-rendering. */
+  save(state: ViewState): void;
 }
 
 export function startPage<V extends ViewKind>(o: PageOptions<V>): Page {
@@ -75,7 +77,7 @@ export function startPage<V extends ViewKind>(o: PageOptions<V>): Page {
   });
 
   post({ type: 'ready', view: o.view });
-  return { post };
+  return { post, save: (state) => vscode.setState(state as StateOf<V>) };
 }
 
 const describe = (e: unknown) => (e instanceof Error ? `${e.message}${e.stack ? `\n${e.stack}` : ''}` : String(e));

@@ -30,6 +30,13 @@ const HIT_PX = 6;
 const HIGHLIGHT_HIT_PX = 9;
 const RAMP_SIZE = 256;
 
+/** Data point at the canvas centre and CSS px per data unit. */
+export interface Viewport {
+  cx: number;
+  cy: number;
+  scale: number;
+}
+
 export class ScatterView {
   readonly canvas: HTMLCanvasElement;
   private data?: ScatterData;
@@ -124,9 +131,28 @@ export class ScatterView {
     return cssRgba([v & 255, (v >>> 8) & 255, (v >>> 16) & 255, v >>> 24]);
   }
 
+  /** Called after the user pans, zooms or resets (the page saves the view with its state). */
+  onViewChange?: (view: Viewport | null) => void;
+
   /** Fit all points in view (and keep fitting on resize). */
   reset() {
     this.follow = true;
+    this.requestDraw();
+    this.onViewChange?.(null);
+  }
+
+  /** The user's view, or null while it follows the fitted view. */
+  viewport(): Viewport | null {
+    return this.follow ? null : { cx: this.cx, cy: this.cy, scale: this.scale };
+  }
+
+  /** Restores a saved view (after setData). */
+  setViewport(v: Viewport) {
+    if (![v.cx, v.cy, v.scale].every(Number.isFinite) || v.scale <= 0) return;
+    this.follow = false;
+    this.cx = v.cx;
+    this.cy = v.cy;
+    this.scale = v.scale;
     this.requestDraw();
   }
 
@@ -151,6 +177,7 @@ export class ScatterView {
     this.cx = dx - (px - w / 2) / this.scale;
     this.cy = dy + (py - h / 2) / this.scale;
     this.requestDraw();
+    this.onViewChange?.(this.viewport());
   }
 
   /** Pan by a screen offset (CSS px). */
@@ -159,6 +186,7 @@ export class ScatterView {
     this.cx -= ddx / this.scale;
     this.cy += ddy / this.scale;
     this.requestDraw();
+    this.onViewChange?.(this.viewport());
   }
 
   toData(px: number, py: number): [number, number] {
