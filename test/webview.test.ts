@@ -392,14 +392,14 @@ describe('webview pages in Chromium', { skip }, () => {
     const zoomed = await canvasChecksum(p, '.map-wrap canvas');
     // Saving is debounced (200 ms after the last move): poll the fake host's stored state.
     let saved: { viewport?: { scale: number } } | undefined;
-    for (let i = 0; i < 50 && !(saved = (await p.savedState()) as typeof saved)?.viewport; i++) await p.page.waitForTimeout(50);
+    for (let i = 0; i < 200 && !(saved = (await p.savedState()) as typeof saved)?.viewport; i++) await p.page.waitForTimeout(50);
     assert.ok(saved?.viewport && saved.viewport.scale > 0, 'the view is saved with the state');
     await p.reload();
     await p.page.locator('.projection').waitFor();
     await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})(arg) === ${zoomed}`), '.map-wrap canvas');
     await p.page.locator('.map-wrap').focus();
     await p.page.keyboard.press('0');
-    for (let i = 0; i < 50 && ((await p.savedState()) as typeof saved)?.viewport; i++) await p.page.waitForTimeout(50);
+    for (let i = 0; i < 200 && ((await p.savedState()) as typeof saved)?.viewport; i++) await p.page.waitForTimeout(50);
     assert.equal(((await p.savedState()) as typeof saved)?.viewport, undefined, 'Reset forgets the saved view');
     await assertClean(p);
     await p.page.close();
