@@ -15,6 +15,7 @@ export class EngineHost implements vscode.Disposable {
   private backendName: BackendRequest;
   state: EngineState = 'idle';
   backend: BackendReport | undefined;
+  private readonly models = new Map<string, { dir: string; source: string } | undefined>();
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
 
@@ -87,15 +88,23 @@ export class EngineHost implements vscode.Disposable {
 
   /** Which model a query for `space` would use, without starting the engine (status bar, prompts). */
   modelFor(space: SpaceName, modelDirectory: string): { dir: string; source: string } | undefined {
-    try {
-      return resolveModel(modelDirectory ? { model: modelDirectory } : { space }, this.env);
-    } catch {
-      return undefined;
+    // The status bar asks on every render; the answer only changes when a pretraining ends (refresh()).
+    const key = `${space}\n${modelDirectory}`;
+    if (!this.models.has(key)) {
+      let found: { dir: string; source: string } | undefined;
+      try {
+        found = resolveModel(modelDirectory ? { model: modelDirectory } : { space }, this.env);
+      } catch {
+        found = undefined;
+      }
+      this.models.set(key, found);
     }
+    return this.models.get(key);
   }
 
   /** Models may have changed (a pretraining finished): listeners re-read. */
   refresh(): void {
+    this.models.clear();
     this.changed.fire();
   }
 

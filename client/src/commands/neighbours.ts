@@ -9,11 +9,10 @@ import { rankSimilar } from '../similar';
 /** Runs a neighbours query, offering to pretrain when the space has no model yet. */
 async function query(app: App, what: string, run: () => Promise<EngineNeighboursResult>, space: SpaceName | null): Promise<EngineNeighboursResult | undefined> {
   try {
-    const r = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `arch2vec: ${what}` }, async () => {
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `arch2vec: ${what}` }, async () => {
       await app.engine.ensureStarted();
       return run();
     });
-    return r;
   } catch (e) {
     if (e instanceof EngineRequestError && e.kind === 'noModel' && space) {
       const choice = await showError(app, what, e, 'Pretrain a Model');
