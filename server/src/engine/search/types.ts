@@ -7,8 +7,8 @@
 
 /** The pool a strategy searches: every architecture of the space, by index. */
 export interface SearchPool {
-  /** Number of architectures; candidates are indices 0..count-1. */
-  count: number;
+  /** Number of architectures; candidates are indices 0..count-1 (a DARTS pool grows when a mutation creates a new cell). */
+  readonly count: number;
   /** arch2vec embeddings, count × dim, row-major (node-mean of μ). */
   embeddings: Float32Array;
   dim: number;

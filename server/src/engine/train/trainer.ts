@@ -105,7 +105,7 @@ export function loadDataset(space: SpaceId, cacheDir: string, dartsPool: number,
 }
 
 /** A short identity of the training data, so a model records exactly what it was trained on. */
-function dataId(ds: Dataset): string {
+export function dataId(ds: Dataset): string {
   const h = createHash('sha256');
   const adj = new Float32Array(ds.nodes * ds.nodes);
   const ops = new Float32Array(ds.nodes * ds.opColumns);

@@ -5,25 +5,36 @@
 import type { Observation, SearchPool, SearchRng } from '../types';
 
 export class Visited {
-  private readonly flags: Uint8Array;
+  private flags: Uint8Array;
   private n = 0;
 
+  /**
+   * `count`: the pool's size when the strategy starts. A pool that grows during the search (DARTS:
+   * a mutation may create a cell the sampled pool lacks) may mark indices beyond it; those are
+   * tracked too but `remaining` and `randomFree` stay over the first `count`.
+   */
   constructor(readonly count: number) {
     this.flags = new Uint8Array(count);
   }
 
   has(i: number): boolean {
-    return this.flags[i] === 1;
+    return i < this.flags.length && this.flags[i] === 1;
   }
 
   /** Marks `i`; returns false when it was already marked. */
   add(i: number): boolean {
+    if (i >= this.flags.length) {
+      const grown = new Uint8Array(Math.max(i + 1, this.flags.length * 2));
+      grown.set(this.flags);
+      this.flags = grown;
+    }
     if (this.flags[i]) return false;
     this.flags[i] = 1;
-    this.n++;
+    if (i < this.count) this.n++;
     return true;
   }
 
+  /** Marked indices below `count`. */
   get size(): number {
     return this.n;
   }

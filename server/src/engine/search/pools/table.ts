@@ -1,0 +1,136 @@
+/**
+ * A user table's rows as the pool (issue 12): when the benchmark objective is a table, only its
+ * cells can be evaluated, so they are what every strategy ranges over (row order = index).
+ *
+ * Mutation (regularised evolution) uses the space's own mutation; a table holds a tiny part of the
+ * NB101 and DARTS spaces, so a mutated cell is rarely a row: after a few tries the child is a random
+ * row among those nearest to the parent in the discrete encoding (NB101: the padded adjacency and op
+ * one-hots; NB201: edge ops; DARTS: (op, input) fields of both cells), i.e. the smallest edit that
+ * stays in the table.
+ */
+import type { CellSpec } from '../../../core/cellSpec';
+import { encodeCell } from '../../../core/cellSpec';
+import { mutateDartsPair, mutateNb101 } from '../../../core/spaces/mutation';
+import { dartsHash, DARTS_OPS } from '../../../core/spaces/darts';
+import { NB201_OPS } from '../../../core/spaces/nasbench201';
+import type { SearchRng } from '../types';
+import type { TableRow, UserTable } from '../userTable';
+import { computeFacts } from '../../../core/cellSpec';
+import { mutateNb201Ops } from './nasbench201';
+import type { SpacePool } from './types';
+
+/** Tries of the space's mutation before falling back to the nearest rows. */
+const MUTATION_TRIES = 8;
+
+export class TablePool implements SpacePool {
+  readonly space: UserTable['space'];
+  readonly id: string;
+  readonly description: string;
+  readonly embeddingParts: 1 | 2;
+  readonly count: number;
+  embeddings = new Float32Array(0);
+  dim = 0;
+  private readonly byId = new Map<string, number>();
+  private codes?: Uint8Array[];
+
+  constructor(readonly table: UserTable) {
+    this.space = table.space;
+    this.count = table.rows.length;
+    this.id = `table:${table.space}:${table.sha256.slice(0, 16)}`;
+    this.description = `${table.file}: ${table.rows.length} ${table.space} cells`;
+    table.rows.forEach((r, i) => this.byId.set(r.cellId, i));
+    this.embeddingParts = table.space === 'darts' && table.rows.some((r) => r.spec.space === 'darts' && r.spec.reduceGiven && dartsHash(r.spec.reduce) !== dartsHash(r.spec.normal)) ? 2 : 1;
+  }
+
+  row(i: number): TableRow {
+    const r = this.table.rows[i];
+    if (!r) throw new RangeError(`table pool: index ${i} out of range 0..${this.count - 1}`);
+    return r;
+  }
+
+  spec(i: number): CellSpec {
+    return this.row(i).spec;
+  }
+
+  cellId(i: number): string {
+    return this.row(i).cellId;
+  }
+
+  name(i: number): string {
+    const prefix = this.space === 'nasbench101' ? 'nb101' : this.space === 'nasbench201' ? 'nb201' : 'darts';
+    return `${prefix}_${this.row(i).cellId.replace('/', '_').slice(0, 8)}`;
+  }
+
+  indexOf(spec: CellSpec): number {
+    if (spec.space !== this.space) return -1;
+    try {
+      return this.byId.get(computeFacts(spec).id) ?? -1;
+    } catch {
+      return -1;
+    }
+  }
+
+  mutate(index: number, rng: SearchRng): number {
+    const spec = this.spec(index);
+    for (let t = 0; t < MUTATION_TRIES; t++) {
+      const j = this.indexOf(mutateSpec(spec, rng));
+      if (j >= 0 && j !== index) return j;
+    }
+    return this.nearest(index, rng);
+  }
+
+  /** The discrete encoding of every row (built on first fallback). */
+  private encodings(): Uint8Array[] {
+    if (!this.codes) this.codes = this.table.rows.map((r) => discreteCode(r.spec));
+    return this.codes;
+  }
+
+  /** A uniformly random other row at the smallest Hamming distance from row `index`. */
+  private nearest(index: number, rng: SearchRng): number {
+    const codes = this.encodings();
+    const a = codes[index];
+    let best = Infinity;
+    let ties: number[] = [];
+    for (let j = 0; j < codes.length; j++) {
+      if (j === index) continue;
+      const b = codes[j];
+      let d = 0;
+      for (let k = 0; k < a.length && d <= best; k++) d += a[k] === b[k] ? 0 : 1;
+      if (d < best) {
+        best = d;
+        ties = [j];
+      } else if (d === best) ties.push(j);
+    }
+    return ties.length ? ties[rng.int(ties.length)] : index;
+  }
+}
+
+function mutateSpec(spec: CellSpec, rng: SearchRng): CellSpec {
+  switch (spec.space) {
+    case 'nasbench101': return { space: 'nasbench101', ...mutateNb101(spec, rng) };
+    case 'nasbench201': return { space: 'nasbench201', ops: mutateNb201Ops(spec.ops, rng) };
+    case 'darts': {
+      const m = mutateDartsPair(spec.normal, spec.reduceGiven ? spec.reduce : undefined, rng);
+      return { space: 'darts', normal: m.normal, reduce: m.reduce ?? m.normal, reduceGiven: !!m.reduce };
+    }
+  }
+}
+
+/** One symbol per discrete field (see the file comment). */
+export function discreteCode(spec: CellSpec): Uint8Array {
+  switch (spec.space) {
+    case 'nasbench101': {
+      const e = encodeCell(spec);
+      const out: number[] = [];
+      for (let i = 0; i < 7; i++) for (let j = i + 1; j < 7; j++) out.push(e.adjacency[i][j]);
+      for (const row of e.ops) out.push(row.indexOf(1) + 1);
+      return Uint8Array.from(out);
+    }
+    case 'nasbench201': return Uint8Array.from(spec.ops.map((o) => (NB201_OPS as readonly string[]).indexOf(o)));
+    case 'darts': {
+      const out: number[] = [];
+      for (const g of [spec.normal, spec.reduce]) for (const [op, input] of g) out.push((DARTS_OPS as readonly string[]).indexOf(op), input);
+      return Uint8Array.from(out);
+    }
+  }
+}
