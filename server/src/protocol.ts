@@ -242,14 +242,20 @@ export const PAPER_BUDGETS: Record<SearchDatasetName, number> = { cifar10: 12_00
 export type SearchStopReason = 'budget' | 'max-evals' | 'exhausted' | 'cancelled' | 'suggested';
 
 export interface EngineSearchParams {
-  /** Only nasbench201 for now. */
+  /** nasbench101, nasbench201 or darts. */
   space: string;
   objective: SearchObjectiveName;
   strategy: SearchStrategyName;
   /** benchmark: the NB201 dataset (default cifar10). */
   dataset?: SearchDatasetName;
-  /** benchmark: a table file in the shipped format instead of data/nasbench201.table. */
+  /**
+   * benchmark: a user table (JSONL / CSV, docs/tables.md) of any space — its rows are then the pool —
+   * or an NB201 table in the shipped binary format instead of data/nasbench201.table.
+   */
   table?: string;
+  /** darts: size and seed of the sampled pool (defaults 600,000 and 3). */
+  dartsPoolSize?: number;
+  dartsPoolSeed?: number;
   /** Stop a seed when its cumulative cost ≥ budget (benchmark default: the paper's per-dataset budget). */
   budget?: number;
   /** Stop a seed after this many evaluations. */
@@ -292,7 +298,11 @@ export interface SearchTracePoint {
 
 export interface SearchFoundCell {
   index: number;
+  /** One-line id: the NB201 arch string, the NB101 hash, the DARTS genotype. */
   arch: string;
+  /** Canonical id (NB101 hash, NB201 index, DARTS graph hash) and the cell's name in `cell`. */
+  id?: string;
+  name?: string;
   spec: CellSpec;
   /** Reward (what the search maximised), reported validation and test accuracy (percent; null: unknown). */
   reward: number | null;

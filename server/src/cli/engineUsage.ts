@@ -19,11 +19,16 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
   arch2vec search --space nasbench201 --objective benchmark --dataset cifar10|cifar100|imagenet16-120
                  --strategy bo|rl|re|rs [--budget SECONDS] [--seeds 1..N | --seed N] [--max-evals N]
                  [--json] [--out FILE] [--table FILE] [--model DIR] [--ei-variant standard|reference]
-  arch2vec search --objective command --command 'python train.py {cell}' --budget S|--max-evals N
+  arch2vec search --space nasbench101|nasbench201|darts --objective benchmark --table FILE [--max-evals N]
+  arch2vec search [--space S] --objective command --command 'python train.py {cell}' --budget S|--max-evals N
                  [--parallel N] [--timeout S] [--log FILE] [--strategy ...] [--seed N] [--json]
-  arch2vec search --objective file FILE [-k N] [--strategy ...] [--json]
-      Search NAS-Bench-201 (bo, rl: arch2vec latent space of the last trained or shipped model; re, rs:
-      baselines). Prints mean ± std over seeds of the validation and test accuracy of the
+  arch2vec search [--space S] --objective file FILE [-k N] [--strategy ...] [--json]
+      Search a space's pool (NB101: its 423,624 cells; NB201: its 15,625; DARTS: a seeded sample of
+      --darts-pool N unique genotypes, default 600,000, --darts-seed S default 3; a user table: its
+      rows). bo, rl: arch2vec latent space of the space's last trained or shipped model (the pool's
+      embeddings are computed once and cached in the model directory); re, rs: baselines on the
+      discrete encoding with the space's own mutation. --table: your measurements (JSONL / CSV, see
+      docs/tables.md). DARTS command searches default to the paper's 100 evaluations. Prints mean ± std over seeds of the validation and test accuracy of the
       best-by-validation cell and the found cells as .cells text; --json adds per-seed traces.
       benchmark: reward = 12-epoch validation accuracy, cost = simulated training seconds; default
       budgets 12,000 / 500,000 / 1,400,000 s. command: {cell} = a .cells file with the cell, {json} =

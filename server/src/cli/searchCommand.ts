@@ -1,7 +1,7 @@
 /**
- * `arch2vec search`: latent-space search (arch2vec-BO / -RL) and the baselines (RS, RE) on
- * NAS-Bench-201 against a benchmark table, the user's own evaluator command, or the measured cells
- * of a `.cells` file (engine/search/run.ts does the work; the engine process calls the same code).
+ * `arch2vec search`: latent-space search (arch2vec-BO / -RL) and the baselines (RS, RE) in every
+ * space (NAS-Bench-101, NAS-Bench-201, DARTS) against a benchmark table (the shipped NB201 one or the
+ * user's own, `--table`), the user's own evaluator command, or the measured cells of a `.cells` file (engine/search/run.ts does the work; the engine process calls the same code).
  *
  * stdout: the summary as `#` comments, then the found cells in `.cells` syntax (so stdout is itself
  * a valid `.cells` file); --json: one EngineSearchResult document with per-seed traces. --out FILE
@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import type { EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchFoundCell } from '../protocol';
 import { isNb201Dataset, NB201_DATASETS } from '../engine/search/objectives/benchmark';
 import { defaultCommandLog, readCellsFile, runSearch, STRATEGY_NAMES, type RunSearchOptions } from '../engine/search/run';
+import { isSpaceId, SPACE_IDS, SPACES } from '../core/spaces';
 import { UsageError } from './files';
 import { parseOpts, type OptKind } from './options';
 
@@ -27,7 +28,7 @@ export interface SearchIO {
 const SPEC: Record<string, OptKind> = {
   '--space': 'string', '--objective': 'string', '--dataset': 'string', '--strategy': 'string', '--budget': 'number', '--seeds': 'string',
   '--seed': 'int', '--json': 'bool', '--out': 'string', '--command': 'string', '--parallel': 'int', '--timeout': 'number', '--k': 'int',
-  '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string',
+  '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string', '--darts-pool': 'int', '--darts-seed': 'int',
 };
 const ALIASES: Record<string, string> = { '-k': '--k' };
 
@@ -58,7 +59,7 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
   const s = (k: string) => opts.get(k) as string | undefined;
   const n = (k: string) => opts.get(k) as number | undefined;
   const space = s('--space') ?? 'nasbench201';
-  if (space !== 'nasbench201') throw new UsageError(`search supports --space nasbench201 only for now, got '${space}'`);
+  if (!isSpaceId(space)) throw new UsageError(`--space takes ${SPACE_IDS.join(', ')}, got '${space}'`);
   const objective = s('--objective') ?? 'benchmark';
   if (objective !== 'benchmark' && objective !== 'command' && objective !== 'file') throw new UsageError(`--objective takes benchmark, command or file, got '${objective}'`);
   const strategy = s('--strategy') ?? 'bo';
@@ -72,6 +73,12 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
     space, objective, strategy: strategy as EngineSearchParams['strategy'], seeds, budget: n('--budget'), maxEvals: n('--max-evals'),
     modelDir: s('--model'), traces: opts.has('--json') || /\.json$/i.test(s('--out') ?? ''),
   };
+  if (opts.has('--darts-pool') || opts.has('--darts-seed')) {
+    if (space !== 'darts') throw new UsageError('--darts-pool / --darts-seed apply to --space darts only');
+    if (opts.has('--darts-pool') && n('--darts-pool')! < 1) throw new UsageError('--darts-pool must be at least 1');
+    params.dartsPoolSize = n('--darts-pool');
+    params.dartsPoolSeed = n('--darts-seed');
+  }
   const ei = s('--ei-variant');
   if (ei !== undefined) {
     if (strategy !== 'bo') throw new UsageError('--ei-variant applies to --strategy bo only');
@@ -81,17 +88,21 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
   if (opts.has('--max-evals') && n('--max-evals')! < 1) throw new UsageError('--max-evals must be at least 1');
   if (objective === 'benchmark') {
     only(['--command', '--parallel', '--timeout', '--log', '--k'], '--objective command / file');
-    const dataset = s('--dataset') ?? 'cifar10';
-    if (!isNb201Dataset(dataset)) throw new UsageError(`--dataset takes ${NB201_DATASETS.join(', ')}, got '${dataset}'`);
-    params.dataset = dataset;
     if (s('--table')) params.table = resolve(s('--table')!);
+    if (space !== 'nasbench201' && !params.table) throw new UsageError(`--objective benchmark on ${space} needs your table: --table FILE (JSONL or CSV, see docs/tables.md)`);
+    if (space === 'nasbench201' || opts.has('--dataset')) {
+      const dataset = s('--dataset') ?? 'cifar10';
+      if (!isNb201Dataset(dataset)) throw new UsageError(`--dataset takes ${NB201_DATASETS.join(', ')}, got '${dataset}'`);
+      if (space !== 'nasbench201') throw new UsageError('--dataset applies to --space nasbench201 only (a table says what its columns are)');
+      params.dataset = dataset;
+    }
     if (pos.length) throw new UsageError(`unexpected argument '${pos[0]}' for 'search --objective benchmark'`);
   } else if (objective === 'command') {
     only(['--dataset', '--table', '--k'], '--objective benchmark / file');
     const command = s('--command');
     if (!command) throw new UsageError("--objective command needs --command 'CMD {cell}' ({cell}: a .cells file with the cell, {json}: the cell as JSON)");
     if (!/\{(cell|json)\}/.test(command)) throw new UsageError("--command must contain {cell} or {json}, e.g. --command 'python train.py {cell}'");
-    if (!opts.has('--budget') && !opts.has('--max-evals')) throw new UsageError('--objective command needs --budget SECONDS (wall seconds spent evaluating) or --max-evals N');
+    if (!opts.has('--budget') && !opts.has('--max-evals') && space !== 'darts') throw new UsageError('--objective command needs --budget SECONDS (wall seconds spent evaluating) or --max-evals N');
     if (n('--parallel') === 0) throw new UsageError('--parallel must be at least 1');
     Object.assign(params, { command, parallel: n('--parallel'), timeout: n('--timeout'), cwd: process.cwd() });
     const out = s('--out');
@@ -110,6 +121,7 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
   return { params, json: opts.has('--json'), out: s('--out') };
 }
 
+const cellName = (c: SearchFoundCell) => c.name ?? `nb201_${c.index}`;
 const f2 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(2));
 const pm = (m: MeanStd) => (m.mean === null ? 'n/a' : `${m.mean.toFixed(2)} ± ${(m.std ?? 0).toFixed(2)}`);
 const int = (x: number) => Math.round(x).toLocaleString('en-US');
@@ -122,31 +134,40 @@ function cellBlock(c: SearchFoundCell, comment: string): string {
 export function formatSearch(r: EngineSearchResult): string {
   const lines: string[] = [];
   const info = r.objectiveInfo as Record<string, unknown>;
+  const title = SPACES[r.space as keyof typeof SPACES]?.title ?? r.space;
+  const pool = info.pool as { description: string } | undefined;
+  const where = (c: SearchFoundCell) => (r.space === 'nasbench201' ? `NAS-Bench-201 index ${c.index}` : `pool index ${c.index}, ${c.id}`);
   if (r.objective === 'file') {
     const s = r.suggestions ?? [];
-    lines.push(`# arch2vec search: ${s.length} suggestion${s.length === 1 ? '' : 's'} (strategy ${r.strategy}, seed ${r.runs[0]?.seed}) from ${String(info.observations)} measured NAS-Bench-201 architectures in ${String(info.file)}`);
+    lines.push(`# arch2vec search: ${s.length} suggestion${s.length === 1 ? '' : 's'} (strategy ${r.strategy}, seed ${r.runs[0]?.seed}) from ${String(info.observations)} measured ${title} architectures in ${String(info.file)}`);
     if (r.model) lines.push(`# model: ${r.model.dir} (${r.model.source})`);
+    if (pool) lines.push(`# pool: ${pool.description}`);
     const b = r.runs[0]?.best;
-    if (b) lines.push(`# best measured: nb201_${b.index}, accuracy ${f2(b.reward)}`);
-    lines.push('', 'space nasbench201');
-    s.forEach((c, i) => lines.push('', cellBlock(c, `suggestion ${i + 1}: NAS-Bench-201 index ${c.index}, not measured yet`)));
+    if (b) lines.push(`# best measured: ${cellName(b)}, accuracy ${f2(b.reward)}`);
+    lines.push('', `space ${r.space}`);
+    s.forEach((c, i) => lines.push('', cellBlock(c, `suggestion ${i + 1}: ${where(c)}, not measured yet`)));
     return lines.join('\n');
   }
   const unit = r.objective === 'benchmark' ? 'simulated s' : 's';
   const bound = [r.budget !== null ? `budget ${int(r.budget)} ${unit}` : '', r.maxEvals !== null ? `at most ${r.maxEvals} evaluations` : ''].filter(Boolean).join(', ');
-  const what = r.objective === 'benchmark' ? `NAS-Bench-201 ${r.dataset} benchmark` : `command '${String(info.command)}'`;
+  const what = r.objective === 'benchmark' ? (info.benchmark === 'table' ? `${title} table ${String(info.table)}` : `NAS-Bench-201 ${r.dataset} benchmark`) : `${title}, command '${String(info.command)}'`;
   lines.push(`# arch2vec search: ${what}, strategy ${r.strategy}, ${r.runs.length} seed${r.runs.length === 1 ? '' : 's'}, ${bound}${r.stopped === 'cancelled' ? ' (interrupted: best so far)' : ''}`);
   if (r.model) lines.push(`# model: ${r.model.dir} (${r.model.source})`);
+  if (pool) lines.push(`# pool: ${pool.description}`);
   if (r.objective === 'benchmark') {
     const cols = info.columns as { reward: string; val: string; test: string; cost: string };
-    lines.push(`# reward ${cols.reward}; val = ${cols.val}${cols.val === cols.reward ? ' (12-epoch: no 200-epoch validation accuracy in the table)' : ''}; test = ${cols.test}; cost ${cols.cost}`);
+    if (info.benchmark === 'table') lines.push(`# reward: ${cols.reward}; reported accuracy: ${cols.test}; cost: ${info.hasCost ? cols.cost : 'none in the table'}`);
+    else lines.push(`# reward ${cols.reward}; val = ${cols.val}${cols.val === cols.reward ? ' (12-epoch: no 200-epoch validation accuracy in the table)' : ''}; test = ${cols.test}; cost ${cols.cost}`);
   } else {
     lines.push(`# evaluations: ${String(info.evaluationsRun)} run, ${String(info.evaluationsReused)} reused from ${String(info.log)}`);
   }
   const evals = r.runs.reduce((a, x) => a + x.evaluations, 0);
   const failed = r.runs.reduce((a, x) => a + x.failed, 0);
   lines.push(`# best-by-validation cell, mean ± std over ${r.summary.val.n} seed${r.summary.val.n === 1 ? '' : 's'} (${evals} evaluations${failed ? `, ${failed} failed` : ''}, ${r.seconds.toFixed(1)} s):`);
-  if (r.objective === 'benchmark') {
+  if (r.objective === 'benchmark' && info.benchmark === 'table') {
+    lines.push(`#   reward               ${pm(r.summary.val)}`);
+    lines.push(`#   reported accuracy    ${pm(r.summary.test)}`);
+  } else if (r.objective === 'benchmark') {
     lines.push(`#   validation accuracy  ${pm(r.summary.val)}`);
     lines.push(`#   test accuracy        ${pm(r.summary.test)}`);
   } else lines.push(`#   accuracy             ${pm(r.summary.val)}`);
@@ -159,11 +180,11 @@ export function formatSearch(r: EngineSearchResult): string {
     byIndex.set(run.best.index, e);
   }
   const found = [...byIndex.values()].sort((a, b) => (b.cell.reward ?? -Infinity) - (a.cell.reward ?? -Infinity) || b.seeds.length - a.seeds.length);
-  lines.push('', 'space nasbench201');
+  lines.push('', `space ${r.space}`);
   for (const { cell, seeds } of found) {
     const seedList = seeds.length > 8 ? `${seeds.slice(0, 8).join(', ')}, … (${seeds.length} seeds)` : seeds.join(', ');
-    const acc = r.objective === 'benchmark' ? `val ${f2(cell.val)}, test ${f2(cell.test)}` : `accuracy ${f2(cell.reward)}`;
-    lines.push('', cellBlock(cell, `best of seed${seeds.length === 1 ? '' : 's'} ${seedList}: index ${cell.index}, ${acc}`));
+    const acc = r.objective !== 'benchmark' ? `accuracy ${f2(cell.reward)}` : info.benchmark === 'table' ? `reward ${f2(cell.val)}, accuracy ${f2(cell.test)}` : `val ${f2(cell.val)}, test ${f2(cell.test)}`;
+    lines.push('', cellBlock(cell, `best of seed${seeds.length === 1 ? '' : 's'} ${seedList}: ${r.space === 'nasbench201' ? `index ${cell.index}` : where(cell)}, ${acc}`));
   }
   if (!found.length) lines.push('', '# no evaluation succeeded');
   return lines.join('\n');
@@ -173,7 +194,21 @@ export function formatSearch(r: EngineSearchResult): string {
 class SearchProgress {
   private drawn = false;
   private last = 0;
-  constructor(private readonly io: SearchIO, private readonly everyEvaluation: boolean) {}
+  private prepLast = 0;
+  constructor(private readonly io: SearchIO, private readonly everyEvaluation: boolean, private readonly space: string) {}
+
+  /** Pool building and embedding before the first evaluation. */
+  prepare(what: string, done: number, total: number) {
+    const pct = total > 0 ? ` ${Math.floor((100 * done) / total)}%` : '';
+    const line = `${what}${total > 1 ? ` ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}${pct}` : ''}`;
+    if (this.io.stderrIsTTY) {
+      this.io.errRaw(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else if (Date.now() - this.prepLast > 5000 || done === total) {
+      this.io.err(line);
+      this.prepLast = Date.now();
+    }
+  }
 
   update(p: EngineSearchProgress) {
     const b = p.best;
@@ -198,7 +233,7 @@ class SearchProgress {
   private evaluationLine(p: EngineSearchProgress, tty: boolean) {
     const e = p.last;
     const what = e.error ? `failed: ${e.error}` : `accuracy ${f2(e.reward)}`;
-    const l = `  seed ${p.seed} #${p.evaluations}: nb201_${e.index} ${what} (${e.reused ? 'from the log' : `${e.cost.toFixed(1)} s`})`;
+    const l = `  seed ${p.seed} #${p.evaluations}: ${this.space === 'nasbench201' ? `nb201_${e.index}` : `cell ${e.index}`} ${what} (${e.reused ? 'from the log' : `${e.cost.toFixed(1)} s`})`;
     if (tty) this.io.errRaw(`\r\x1b[2K${l}\n`);
     else this.io.err(l);
   }
@@ -212,7 +247,7 @@ class SearchProgress {
 export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunSearchOptions, 'deps'> = {}): Promise<number> {
   const { params, json, out } = paramsOf(argv);
   if (params.objective === 'command') io.err(`results log: ${params.log} (finished evaluations in it are not run again)`);
-  const progress = new SearchProgress(io, params.objective === 'command');
+  const progress = new SearchProgress(io, params.objective === 'command', params.space);
   const ctl = new AbortController();
   let interrupts = 0;
   const onSigint = () => {
@@ -229,7 +264,7 @@ export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunS
   process.on('SIGTERM', onSigint);
   let r: EngineSearchResult;
   try {
-    r = await runSearch(params, { ...runOpts, signal: ctl.signal, onProgress: (p) => progress.update(p) });
+    r = await runSearch(params, { ...runOpts, signal: ctl.signal, onProgress: (p) => progress.update(p), onPrepare: (w, d, t) => progress.prepare(w, d, t) });
   } finally {
     progress.end();
     process.off('SIGINT', onSigint);

@@ -26,9 +26,11 @@ import type {
   EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchDatasetName, SearchEvaluationRecord, SearchFoundCell,
   SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
 } from '../../protocol';
-import type { CellSpec } from '../../core/cellSpec';
 import { cellText } from '../../core/render';
-import { formatArch, NB201_SIZE, nb201OpsAt } from '../../core/spaces/nasbench201';
+import type { SpaceId } from '../../core/spaces';
+import { NB201_SIZE } from '../../core/spaces/nasbench201';
+import type { ProgressFn } from '../data/dataset';
+import { openModel } from '../query/model';
 import { readEmbeddings } from '../store/modelDir';
 import { checkSpace, EngineError } from '../query/errors';
 import { arch2vecHome, resolveModel, type ResolvedModel } from '../query/paths';
@@ -37,6 +39,14 @@ import {
   type Objective, type SearchEvaluation,
 } from './objectives';
 import { createNb201Pool } from './pool';
+import { poolEmbeddings } from './pools/embeddings';
+import { Nb201Pool } from './pools/nasbench201';
+import type { TablePool } from './pools/table';
+import { attachEmbeddings, type SpacePool } from './pools/types';
+import {
+  BO_SETTINGS, DEFAULT_MAX_EVALS, describeCell, FileObservationError, openSearchPool, spaceFileObservations, TABLE_DEFAULT_MAX_EVALS, TableError, TableObjective,
+} from './spaceSearch';
+import { isUserTableFile, type UserTable } from './userTable';
 import { createStrategy } from './strategies';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
@@ -163,8 +173,8 @@ export async function searchLoop(strategy: SearchStrategy, objective: Objective,
 // The request: CLI `arch2vec search` and engine/search
 // ------------------------------------------------------------------------------------------------
 
-/** What runSearch passes to a strategy: the contract's seed and pool, plus per-strategy options (bo: eiVariant, initSize, topK). */
-export type StrategyCreateOptions = StrategyOptions & { eiVariant?: 'standard' | 'reference'; initSize?: number; topK?: number };
+/** What runSearch passes to a strategy: the contract's seed and pool, plus per-strategy options (bo: eiVariant, initSize, topK, eiTarget). */
+export type StrategyCreateOptions = StrategyOptions & { eiVariant?: 'standard' | 'reference'; initSize?: number; topK?: number; eiTarget?: number };
 
 export interface SearchDeps {
   createStrategy: (name: SearchStrategyName, options: StrategyCreateOptions) => SearchStrategy;
@@ -180,6 +190,8 @@ export const DEFAULT_DEPS: SearchDeps = {
 export interface RunSearchOptions {
   signal?: AbortSignal;
   onProgress?: (p: EngineSearchProgress) => void;
+  /** Preparation before the first evaluation: building a pool, embedding it (what, done, total). */
+  onPrepare?: (what: string, done: number, total: number) => void;
   deps?: SearchDeps;
 }
 
@@ -189,17 +201,20 @@ export function defaultCommandLog(command: string): string {
   return join(arch2vecHome(), 'searches', `command-${h}.jsonl`);
 }
 
-const nb201Spec = (index: number): Extract<CellSpec, { space: 'nasbench201' }> => ({ space: 'nasbench201', ops: nb201OpsAt(index) });
 const num = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 
-function foundCell(index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none'): SearchFoundCell {
-  const spec = nb201Spec(index);
+function foundCell(cells: SpacePool, index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none'): SearchFoundCell {
+  const spec = cells.spec(index);
   const metrics: Record<string, number> = {};
   if (metricKeys === 'benchmark') {
     if (num(val) !== null) metrics.val_accuracy = +val!.toFixed(4);
     if (num(test) !== null) metrics.test_accuracy = +test!.toFixed(4);
   } else if (metricKeys === 'accuracy' && num(reward) !== null) metrics.accuracy = +reward!.toFixed(4);
-  return { index, arch: formatArch(spec.ops), spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(`nb201_${index}`, spec, metrics) };
+  const name = cells.name(index);
+  return {
+    index, arch: describeCell(cells, index), ...(spec.space !== 'nasbench201' ? { id: cells.cellId(index) } : {}), ...(spec.space !== 'nasbench201' ? { name } : {}),
+    spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics),
+  };
 }
 
 function record(ev: SearchEvaluation): SearchEvaluationRecord {
@@ -245,87 +260,144 @@ function loadEmbeddings(modelDir: string | undefined): { resolved: ResolvedModel
   return { resolved, data: t.data, dim: t.index.dim };
 }
 
+interface PreparedPool {
+  /** What the strategies search (for NB201: `deps.createPool`, which tests replace). */
+  pool: SearchPool;
+  /** The same indices as cells (spec, name, id). */
+  cells: SpacePool;
+  table?: UserTable;
+  model: EngineSearchResult['model'];
+  embeddingSource?: string;
+}
+
+/** The pool of the request, with the model's embeddings for bo / rl (NB201: the shipped path as before). */
+async function preparePool(p: EngineSearchParams, space: SpaceId, deps: SearchDeps, opts: RunSearchOptions, extraCells?: (cells: SpacePool) => void): Promise<PreparedPool> {
+  const latent = LATENT_STRATEGIES.includes(p.strategy);
+  const userTable = p.objective === 'benchmark' && p.table !== undefined && isUserTableFile(p.table);
+  if (space === 'nasbench201' && !userTable) {
+    const cells = new Nb201Pool();
+    extraCells?.(cells);
+    if (!latent) return { pool: deps.createPool(), cells, model: null };
+    const e = loadEmbeddings(p.modelDir);
+    return { pool: deps.createPool({ data: e.data, dim: e.dim }), cells, model: { dir: e.resolved.dir, source: e.resolved.source } };
+  }
+  if (p.objective === 'benchmark' && !userTable) {
+    throw new EngineError('badInput', `no ${space} benchmark ships with arch2vec: give your own table with --table FILE (JSONL or CSV: docs/tables.md; \`npm run tables\` converts the real NB101 / NB301 fixtures), or use --objective command`);
+  }
+  const progress: ProgressFn = (q) => opts.onPrepare?.(`${space} pool: ${q.phase}${q.message ? ` (${q.message})` : ''}`, q.done, q.total);
+  let opened;
+  try {
+    opened = openSearchPool({ space, table: userTable ? p.table : undefined, dartsPoolSize: p.dartsPoolSize, dartsPoolSeed: p.dartsPoolSeed, onProgress: progress });
+  } catch (e) {
+    if (e instanceof TableError || e instanceof RangeError) throw new EngineError('badInput', e.message);
+    throw e;
+  }
+  const cells = opened.pool;
+  extraCells?.(cells);
+  if (!latent) return { pool: cells, cells, table: opened.table, model: null };
+  const resolved = resolveModel({ model: p.modelDir, space });
+  const qm = openModel(resolved);
+  try {
+    if (qm.space !== space) throw new EngineError('badModelDir', `${resolved.dir} is a ${qm.space} model; this search is over ${space}`);
+    const emb = await poolEmbeddings(qm, cells, { signal: opts.signal, onProgress: (done, total) => opts.onPrepare?.(`embedding ${cells.description}`, done, total) });
+    attachEmbeddings(cells, emb.data, emb.dim);
+    return { pool: cells, cells, table: opened.table, model: { dir: resolved.dir, source: resolved.source }, embeddingSource: emb.source };
+  } finally {
+    qm.dispose();
+  }
+}
+
 /** Runs a whole search request. Expected problems are EngineErrors (badInput, noModel, badModelDir, unknownSpace). */
 export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = {}): Promise<EngineSearchResult> {
   const t0 = performance.now();
   const deps = opts.deps ?? DEFAULT_DEPS;
   const signal = opts.signal ?? new AbortController().signal;
   const space = checkSpace(p.space);
-  if (space !== 'nasbench201') throw new EngineError('badInput', `search supports --space nasbench201 only for now (no ${space} search pool yet)`);
   if (!STRATEGY_NAMES.includes(p.strategy)) throw new EngineError('badInput', `unknown strategy '${String(p.strategy)}': expected ${STRATEGY_NAMES.join(', ')}`);
   if (p.eiVariant !== undefined && p.eiVariant !== 'standard' && p.eiVariant !== 'reference') throw new EngineError('badInput', `unknown eiVariant '${String(p.eiVariant)}': expected standard or reference`);
   if (!['benchmark', 'command', 'file'].includes(p.objective)) throw new EngineError('badInput', `unknown objective '${String(p.objective)}': expected benchmark, command or file`);
   const seeds = p.seeds?.length ? p.seeds : [1];
   for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new EngineError('badInput', `seeds must be non-negative integers, got ${JSON.stringify(s)}`);
   let budget = positive('budget', p.budget, false);
-  const maxEvals = positive('maxEvals', p.maxEvals, true);
-  const dataset: SearchDatasetName | null = p.objective === 'benchmark' ? (p.dataset ?? 'cifar10') : null;
+  let maxEvals = positive('maxEvals', p.maxEvals, true);
+  positive('dartsPoolSize', p.dartsPoolSize, true);
+  if (p.dartsPoolSeed !== undefined && !(Number.isInteger(p.dartsPoolSeed) && p.dartsPoolSeed >= 0)) throw new EngineError('badInput', `dartsPoolSeed must be a non-negative integer, got ${JSON.stringify(p.dartsPoolSeed)}`);
+  const userTable = p.objective === 'benchmark' && p.table !== undefined && isUserTableFile(p.table);
+  const nb201Benchmark = p.objective === 'benchmark' && space === 'nasbench201' && !userTable;
+  const dataset: SearchDatasetName | null = nb201Benchmark ? (p.dataset ?? 'cifar10') : null;
   if (dataset !== null && !isNb201Dataset(dataset)) throw new EngineError('badInput', `unknown dataset '${String(dataset)}': expected ${NB201_DATASETS.join(', ')}`);
-
-  // Pool: the model's embeddings for bo / rl.
-  let model: EngineSearchResult['model'] = null;
-  let pool: SearchPool;
-  if (LATENT_STRATEGIES.includes(p.strategy)) {
-    const e = loadEmbeddings(p.modelDir);
-    model = { dir: e.resolved.dir, source: e.resolved.source };
-    pool = deps.createPool({ data: e.data, dim: e.dim });
-  } else pool = deps.createPool();
-
-  const runs: SearchSeedResult[] = [];
-  const base = { space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}) };
+  const bo = p.strategy === 'bo' ? { topK: BO_SETTINGS[space].topK, eiTarget: BO_SETTINGS[space].eiTarget, ...(p.eiVariant ? { eiVariant: p.eiVariant } : {}) } : {};
 
   // --objective file: observations in, suggestions out; nothing is evaluated.
   if (p.objective === 'file') {
     if (p.text === undefined) throw new EngineError('badInput', 'the file objective needs the .cells text');
     const k = positive('k', p.k, true) ?? 10;
-    let obs;
-    try {
-      obs = fileObservations(p.text, p.file ?? 'the file');
-    } catch (e) {
-      if (e instanceof FileObjectiveError) throw new EngineError('badInput', e.message);
-      throw e;
-    }
+    let obs: { observations: { index: number; reward: number; cells: string[] }[]; unmeasured: number } | undefined;
+    const readObs = (cells: SpacePool) => {
+      try {
+        obs = space === 'nasbench201' ? fileObservations(p.text!, p.file ?? 'the file') : spaceFileObservations(cells, p.text!, p.file ?? 'the file');
+      } catch (e) {
+        if (e instanceof FileObjectiveError || e instanceof FileObservationError) throw new EngineError('badInput', e.message);
+        throw e;
+      }
+    };
+    // Measured DARTS cells the sample lacks join the pool before it is embedded.
+    const prepared = await preparePool(p, space, deps, opts, readObs);
+    const { pool, cells, model } = prepared;
     const seed = seeds[0];
     // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
-    const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { initSize: 0, topK: k, eiVariant: p.eiVariant } : {}) });
-    strategy.tell(obs.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
-    const measured = new Set(obs.observations.map((o) => o.index));
+    const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { ...bo, initSize: 0, topK: k } : {}) });
+    strategy.tell(obs!.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
+    const measured = new Set(obs!.observations.map((o) => o.index));
     const suggestions: SearchFoundCell[] = [];
     while (suggestions.length < k) {
       const asked = strategy.ask(k - suggestions.length);
       if (!asked.length) break;
-      for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(i, undefined, undefined, undefined, 'none'));
+      for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(cells, i, undefined, undefined, undefined, 'none'));
     }
-    const bestObs = obs.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
-    runs.push({
-      seed, best: foundCell(bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
-      stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
-    });
+    const bestObs = obs!.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
     return {
-      ...base, budget: null, maxEvals: null,
+      space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}),
+      budget: null, maxEvals: null,
       objectiveInfo: {
-        objective: 'file', file: p.file ?? null, observations: obs.observations.length, measuredCells: obs.observations.reduce((a, o) => a + o.cells.length, 0),
-        unmeasuredCells: obs.unmeasured, k, seed, ...(seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}),
+        objective: 'file', file: p.file ?? null, observations: obs!.observations.length, measuredCells: obs!.observations.reduce((a, o) => a + o.cells.length, 0),
+        unmeasuredCells: obs!.unmeasured, k, seed, ...(seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}),
+        ...(space !== 'nasbench201' ? { pool: { id: cells.id, description: cells.description, count: cells.count } } : {}),
       },
       summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
-      runs, suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
+      runs: [{
+        seed, best: foundCell(cells, bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
+        stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
+      }],
+      suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
     };
   }
 
+  if (p.objective === 'command' && !p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
+  const { pool, cells, table, model } = await preparePool(p, space, deps, opts);
+  const runs: SearchSeedResult[] = [];
+  const base = { space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}) };
+
   let objective: Objective;
   try {
-    if (p.objective === 'benchmark') objective = new BenchmarkObjective({ dataset: dataset as SearchDatasetName, table: p.table });
-    else {
-      if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
+    if (p.objective === 'benchmark') {
+      objective = table ? new TableObjective(cells as TablePool) : new BenchmarkObjective({ dataset: dataset as SearchDatasetName, table: p.table });
+    } else {
       objective = new CommandObjective({
-        command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+        command: p.command!, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command!), cwd: p.cwd,
+        ...(space !== 'nasbench201' ? { pool: cells } : {}),
       });
     }
   } catch (e) {
     if (e instanceof BenchmarkError || e instanceof CommandError) throw new EngineError('badInput', e.message);
     throw e;
   }
+  if (table && !table.hasCost && budget !== undefined) {
+    objective.close?.();
+    throw new EngineError('badInput', `${table.file} has no cost column, so a budget cannot bound the search: use --max-evals N (default ${TABLE_DEFAULT_MAX_EVALS})`);
+  }
   budget ??= objective.defaultBudget;
+  if (budget === undefined && maxEvals === undefined) maxEvals = table ? TABLE_DEFAULT_MAX_EVALS : p.objective === 'command' ? DEFAULT_MAX_EVALS[space] : undefined;
   if (budget === undefined && maxEvals === undefined) {
     objective.close?.();
     throw new EngineError('badInput', 'the command objective needs a bound: --budget SECONDS (wall seconds of evaluation) or --max-evals N');
@@ -334,7 +406,7 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
   try {
     for (let si = 0; si < seeds.length && !signal.aborted; si++) {
       const seed = seeds[si];
-      const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' && p.eiVariant ? { eiVariant: p.eiVariant } : {}) });
+      const strategy = deps.createStrategy(p.strategy, { seed, pool, ...bo });
       const r = await searchLoop(strategy, objective, {
         budget, maxEvals, signal,
         onEvaluation: opts.onProgress ? (ev, best, used) => opts.onProgress!({
@@ -344,7 +416,7 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
       });
       const b = r.best as SearchEvaluation | null;
       const run: SearchSeedResult = {
-        seed, best: b ? foundCell(b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
+        seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
         evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
         budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
       };
@@ -358,8 +430,10 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
     objective.close?.();
   }
   const bests = runs.map((r) => r.best);
+  const objectiveInfo = objective.metadata();
+  if (space !== 'nasbench201') objectiveInfo.pool = { id: cells.id, description: cells.description, count: cells.count };
   return {
-    ...base, budget: budget ?? null, maxEvals: maxEvals ?? null, objectiveInfo: objective.metadata(),
+    ...base, budget: budget ?? null, maxEvals: maxEvals ?? null, objectiveInfo,
     summary: { seeds: runs.length, reward: meanStd(bests.map((b) => b?.reward ?? null)), val: meanStd(bests.map((b) => b?.val ?? null)), test: meanStd(bests.map((b) => b?.test ?? null)) },
     runs, stopped: signal.aborted ? 'cancelled' : 'completed', seconds: (performance.now() - t0) / 1000,
   };

@@ -2,8 +2,9 @@
  * `--objective command`: the user's own evaluator. For each candidate the command template is run
  * through the shell with
  *   {cell}  → path of a temporary `.cells` file holding that one cell (our syntax, core/render.ts)
- *   {json}  → path of the same cell as JSON ({name, index, space, arch, ops, nodeOps, adjacency})
- *   {index} → the pool index (NB201: benchmark index), {arch} → the NB201 arch string (quoted)
+ *   {json}  → path of the same cell as JSON (spaceSearch.ts `cellJson`: {name, index, space, id, the
+ *             space's fields — NB101 matrix/ops, NB201 arch/ops, DARTS normal/reduce/genotype — nodeOps, adjacency})
+ *   {index} → the pool index (NB201: benchmark index), {arch} → the NB201 arch string, else the cell's id (quoted)
  * (the same paths are in $ARCH2VEC_CELL_FILE / $ARCH2VEC_CELL_JSON / $ARCH2VEC_CELL_INDEX), with a
  * timeout. The accuracy is the last number the command prints on stdout: a percentage, or a fraction
  * in [0, 1] (then ×100: both `0.934` and `93.4` mean 93.4 %). A non-zero exit, a timeout, no number,
@@ -19,6 +20,8 @@ import { join } from 'node:path';
 import type { CellSpec } from '../../../core/cellSpec';
 import { cellText } from '../../../core/render';
 import { formatArch, NB201_ADJACENCY, nb201NodeOps, nb201OpsAt } from '../../../core/spaces/nasbench201';
+import type { SpacePool } from '../pools/types';
+import { cellJson, logKeyOf } from '../spaceSearch';
 import { ResultsLog, type LogEntry } from './resultsLog';
 import type { Objective, SearchEvaluation } from './types';
 
@@ -37,6 +40,8 @@ export interface CommandOptions {
   cwd?: string;
   /** Seconds between SIGTERM and SIGKILL of a timed-out evaluation (default 2). */
   killGrace?: number;
+  /** The pool the indices refer to (NB101, DARTS, a table); default: the NB201 benchmark's 15,625 cells. */
+  pool?: SpacePool;
 }
 
 const MAX_OUTPUT = 64 * 1024;
@@ -89,14 +94,18 @@ export class CommandObjective implements Objective {
     this.tmp = mkdtempSync(join(tmpdir(), 'arch2vec-search-'));
   }
 
-  /** NB201 only for now: the pool is the benchmark's 15,625 cells. */
-  private specOf(index: number): Extract<CellSpec, { space: 'nasbench201' }> {
-    return { space: 'nasbench201', ops: nb201OpsAt(index) };
+  /** The cell at `index`: its spec, name, results-log key ({arch}) and the JSON the evaluator gets. */
+  private cellOf(index: number): { spec: CellSpec; name: string; arch: string; json: Record<string, unknown> } {
+    const pool = this.opts.pool;
+    if (pool) return { spec: pool.spec(index), name: pool.name(index), arch: logKeyOf(pool, index), json: cellJson(pool, index) };
+    const spec: CellSpec = { space: 'nasbench201', ops: nb201OpsAt(index) };
+    const arch = formatArch(spec.ops);
+    const name = `nb201_${index}`;
+    return { spec, name, arch, json: { name, index, space: spec.space, arch, ops: spec.ops, nodeOps: nb201NodeOps(spec.ops), adjacency: NB201_ADJACENCY } };
   }
 
   async evaluate(index: number, signal: AbortSignal): Promise<SearchEvaluation> {
-    const spec = this.specOf(index);
-    const arch = formatArch(spec.ops);
+    const { spec, name, arch, json } = this.cellOf(index);
     const previous = this.log.get(this.opts.command, spec.space, arch);
     if (previous && !(previous.timedOut !== undefined && this.opts.timeout !== undefined && this.opts.timeout > previous.timedOut)) {
       this.reused++;
@@ -106,13 +115,10 @@ export class CommandObjective implements Objective {
       return ev;
     }
     if (signal.aborted) throw signal.reason;
-    const name = `nb201_${index}`;
     const cellFile = join(this.tmp, `${name}.cells`);
     const jsonFile = join(this.tmp, `${name}.json`);
     writeFileSync(cellFile, cellText(name, spec));
-    writeFileSync(jsonFile, JSON.stringify({
-      name, index, space: spec.space, arch, ops: spec.ops, nodeOps: nb201NodeOps(spec.ops), adjacency: NB201_ADJACENCY,
-    }, null, 2) + '\n');
+    writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
     const command = this.opts.command
       .replace(/\{cell\}/g, shellQuote(cellFile))
       .replace(/\{json\}/g, shellQuote(jsonFile))
