@@ -76,8 +76,14 @@ test('search requests: one per strategy, the paper\'s budget per dataset, settin
   assert.equal(r.ok[1].eiVariant, undefined, 'the EI variant is a BO option only');
   const own = searchRequests({ ...choice, budget: 3000, seeds: [7] }, defaults, false);
   assert.ok('ok' in own && own.ok[0].budget === 3000 && own.ok[0].seeds![0] === 7);
+  // Other spaces: the benchmark objective is the user's own table (docs/tables.md).
   const other = searchRequests({ ...choice, space: 'darts' }, defaults, true);
-  assert.ok('error' in other && /NAS-Bench-201/.test(other.error));
+  assert.ok('error' in other && /arch2vec\.search\.benchmarkTable/.test(other.error));
+  const withTable = readSettings((k) => ({ 'search.benchmarkTable': '/t/darts.jsonl' } as Record<string, unknown>)[k]);
+  const darts = searchRequests({ ...choice, space: 'darts', budget: undefined }, withTable, true);
+  assert.ok('ok' in darts && darts.ok[0].table === '/t/darts.jsonl' && darts.ok[0].dataset === undefined && darts.ok[0].space === 'darts');
+  const dartsCommand = searchRequests({ space: 'darts', strategies: ['rs'], objective: 'command', command: 'python train.py {json}', budget: null }, readSettings((k) => ({ 'search.maxEvals': 0 } as Record<string, unknown>)[k]), true);
+  assert.ok('ok' in dartsCommand, 'a DARTS command search may leave the bound to the engine (100 evaluations)');
 });
 
 test('Workspace Trust: the command objective (it runs the user\'s program) needs a trusted workspace', () => {

@@ -77,7 +77,6 @@ export interface SearchChoice {
  * the choice cannot run. `trusted`: the workspace is trusted (the command objective runs user code).
  */
 export function searchRequests(c: SearchChoice, s: ExtensionSettings, trusted: boolean): Result<EngineSearchParams[]> {
-  if (c.space !== 'nasbench201') return { error: `search runs over NAS-Bench-201 (its table and shipped model); ${c.space} cells can be embedded and compared, not searched yet` };
   if (!c.strategies.length) return { error: 'pick at least one strategy' };
   const base: Omit<EngineSearchParams, 'strategy'> = { space: c.space, objective: c.objective, traces: true };
   const seeds = c.seeds ?? Array.from({ length: s.search.seeds }, (_, i) => i + 1);
@@ -86,11 +85,18 @@ export function searchRequests(c: SearchChoice, s: ExtensionSettings, trusted: b
   if (s.modelDirectory) base.modelDir = s.modelDirectory;
   switch (c.objective) {
     case 'benchmark': {
+      base.seeds = seeds;
+      if (s.search.benchmarkTable) base.table = s.search.benchmarkTable;
+      if (c.space !== 'nasbench201') {
+        // Only the user's own table (docs/tables.md) is a benchmark outside NAS-Bench-201; its rows are the pool.
+        if (!s.search.benchmarkTable) return { error: `no ${c.space} benchmark ships with arch2vec: set arch2vec.search.benchmarkTable to a table of your measurements (JSONL or CSV), or search with your evaluator command` };
+        const budget = c.budget === undefined ? s.search.budget : c.budget;
+        if (budget) base.budget = budget;
+        break;
+      }
       const dataset = c.dataset ?? s.search.dataset;
       base.dataset = dataset;
       base.budget = (c.budget === undefined ? s.search.budget : c.budget) ?? PAPER_BUDGETS[dataset];
-      base.seeds = seeds;
-      if (s.search.benchmarkTable) base.table = s.search.benchmarkTable;
       break;
     }
     case 'command': {
@@ -102,7 +108,8 @@ export function searchRequests(c: SearchChoice, s: ExtensionSettings, trusted: b
       if (c.cwd) base.cwd = c.cwd;
       const budget = c.budget === undefined ? s.search.budget : c.budget;
       if (budget) base.budget = budget;
-      if (!budget && !maxEvals) return { error: 'a command search needs a budget (seconds of evaluator time) or a maximum number of evaluations' };
+      // DARTS: the engine defaults to the paper's 100 evaluations.
+      if (!budget && !maxEvals && c.space !== 'darts') return { error: 'a command search needs a budget (seconds of evaluator time) or a maximum number of evaluations' };
       break;
     }
     case 'file':

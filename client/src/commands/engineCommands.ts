@@ -16,7 +16,7 @@ async function pickSpace(title: string, preferred?: SpaceName | null): Promise<S
 }
 
 /** The space of the active .cells file's cell at the cursor (or its first cell), if any. */
-async function activeSpace(app: App): Promise<SpaceName | null> {
+export async function activeSpace(app: App): Promise<SpaceName | null> {
   const doc = await cellsDocument();
   if (!doc) return null;
   try {

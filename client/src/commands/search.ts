@@ -11,6 +11,14 @@ import type { SearchSeries, SuggestionsState } from '../../../webview/src/messag
 import { type App, cellsDocument, settings, showError } from '../app';
 import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
+import { activeSpace } from './engineCommands';
+
+/** What a search ranges over in each space (the quick pick's description). */
+const SPACE_POOLS: Record<SpaceName, string> = {
+  nasbench101: 'its 423,624 cells',
+  nasbench201: 'its 15,625 cells; benchmark and model shipped',
+  darts: 'a seeded sample of 600,000 genotypes',
+};
 
 const STRATEGY_LABELS: Record<SearchStrategyName, { label: string; detail: string }> = {
   bo: { label: 'arch2vec-BO', detail: 'Bayesian optimisation (DNGO + expected improvement) over the pretrained embeddings' },
@@ -26,21 +34,23 @@ let running: { cancel(): void } | undefined;
 async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<SearchChoice | undefined> {
   const s = settings();
   const trusted = vscode.workspace.isTrusted;
+  const here = await activeSpace(app);
+  const first = here ?? 'nasbench201';
   const space = partial.space ?? (await vscode.window.showQuickPick(SPACES.map((sp) => ({
-    label: sp, space: sp, description: sp === 'nasbench201' ? 'benchmark table and model shipped' : 'embedding only: search needs NAS-Bench-201',
-  })).sort((a) => (a.space === 'nasbench201' ? -1 : 1)), { title: 'Search: space (1/5)' }))?.space;
+    label: sp, space: sp, description: [sp === here ? 'the cell at the cursor' : '', SPACE_POOLS[sp]].filter(Boolean).join(' · '),
+  })).sort((a, b) => (a.space === first ? -1 : b.space === first ? 1 : 0)), { title: 'Search: space (1/5)' }))?.space;
   if (!space) return undefined;
-  if (space !== 'nasbench201') {
-    void vscode.window.showInformationMessage(`arch2vec: search runs over NAS-Bench-201 for now; ${space} cells can be embedded, mapped and compared by neighbours.`);
-    return undefined;
-  }
   const strategies = partial.strategies ?? (await vscode.window.showQuickPick(STRATEGIES.map((st) => ({
     label: STRATEGY_LABELS[st].label, description: st, detail: STRATEGY_LABELS[st].detail, strategy: st, picked: s.search.strategies.includes(st),
   })), { title: 'Search: strategies to compare (2/5)', canPickMany: true }))?.map((p) => p.strategy);
   if (!strategies?.length) return undefined;
   const doc = await cellsDocument();
   const objective = partial.objective ?? (await vscode.window.showQuickPick([
-    { label: 'Benchmark', description: 'benchmark', detail: 'NAS-Bench-201 table: simulated training, the paper\'s protocol', objective: 'benchmark' as SearchObjectiveName },
+    {
+      label: 'Benchmark', description: 'benchmark', objective: 'benchmark' as SearchObjectiveName,
+      detail: space === 'nasbench201' ? 'NAS-Bench-201 table: simulated training, the paper\'s protocol'
+        : s.search.benchmarkTable ? `your table ${s.search.benchmarkTable}: its cells are the pool` : 'needs your table: set arch2vec.search.benchmarkTable (JSONL or CSV of measured cells)',
+    },
     {
       label: 'My evaluator command', description: 'command', objective: 'command' as SearchObjectiveName,
       detail: trusted ? `runs ${s.search.evaluatorCommand || 'your training script'} on each proposed cell` : 'disabled in Restricted Mode: it runs your program (trust the workspace to enable)',
@@ -49,7 +59,7 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
   ], { title: 'Search: objective (3/5)' }))?.objective;
   if (!objective) return undefined;
   const choice: SearchChoice = { ...partial, space, strategies, objective };
-  if (objective === 'benchmark' && !choice.dataset) {
+  if (objective === 'benchmark' && space === 'nasbench201' && !choice.dataset) {
     choice.dataset = (await vscode.window.showQuickPick(DATASETS.map((d) => ({ label: DATASET_LABELS[d], description: d, dataset: d, picked: d === s.search.dataset })).sort((a) => (a.picked ? -1 : 1)), { title: 'Search: dataset (4/5)' }))?.dataset;
     if (!choice.dataset) return undefined;
   }
@@ -71,11 +81,12 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
     choice.text ??= doc.getText();
     choice.file ??= doc.uri.fsPath;
   }
-  if (objective !== 'file' && choice.budget === undefined) {
+  if (objective !== 'file' && choice.budget === undefined && !(objective === 'benchmark' && space !== 'nasbench201')) {
     const dflt = objective === 'benchmark' ? s.search.budget ?? PAPER_BUDGETS[choice.dataset!] : s.search.budget;
+    const noBound = space === 'darts' ? 'the paper\'s 100 evaluations' : 'arch2vec.search.maxEvals evaluations';
     const text = await vscode.window.showInputBox({
       title: 'Search: budget in seconds (5/5)', value: dflt ? String(dflt) : '',
-      prompt: objective === 'benchmark' ? 'Simulated training seconds per seed (the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)' : 'Seconds of evaluator time (empty: stop after arch2vec.search.maxEvals evaluations)',
+      prompt: objective === 'benchmark' ? 'Simulated training seconds per seed (the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)' : `Seconds of evaluator time (empty: stop after ${noBound})`,
       validateInput: (v) => (v.trim() === '' && objective === 'command' ? undefined : (() => { const b = parseBudget(v); return 'error' in b ? b.error : undefined; })()),
     });
     if (text === undefined) return undefined;
@@ -120,7 +131,7 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
   const first = requests[0];
   const state: SuggestionsState = {
     kind: 'suggestions',
-    title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset!]}` : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
+    title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? (first.dataset ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset]}` : `${choice.space} table`) : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
     space: choice.space as SpaceName, objective: choice.objective, dataset: first.dataset ?? null,
     budget: first.budget ?? null, maxEvals: first.maxEvals ?? null,
     series: requests.flatMap(seriesOf), suggestions: [], status: 'running', ...(sourceUri ? { sourceUri } : {}),
