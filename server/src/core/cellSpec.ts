@@ -1,14 +1,11 @@
 import { edgeCount, type Matrix } from './spaces/graph';
-import { dartsGraph, dartsHash, encodeDarts, type Genotype } from './spaces/darts';
+import type { CellSpec } from '../protocol/cells';
+import { dartsGraph, dartsHash, encodeDarts } from './spaces/darts';
 import { encodeNb101, nb101Hash, prune } from './spaces/nasbench101';
 import { encodeNb201, nb201Index, NB201_ADJACENCY, formatArch } from './spaces/nasbench201';
 import type { SpaceId } from './spaces';
 
-/** A cell reduced to what defines its architecture, independent of how it was written. */
-export type CellSpec =
-  | { space: 'nasbench101'; matrix: Matrix; ops: string[] }
-  | { space: 'nasbench201'; ops: string[] }
-  | { space: 'darts'; normal: Genotype; reduce: Genotype; reduceGiven: boolean };
+export type { CellSpec };
 
 /** Larger (invalid) NB101 cells get no hash; the validator reports their size instead. */
 export const MAX_HASHED_VERTICES = 12;

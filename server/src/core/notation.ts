@@ -3,8 +3,7 @@
  * cells. Kept free of Node imports (the spaces' tables and hashes live elsewhere) so the webview
  * pages bundle the very same writer the server and CLI use.
  */
-import type { CellSpec } from './cellSpec';
-import type { Genotype } from './spaces/darts';
+import type { CellSpec, Genotype } from '../protocol/cells';
 
 /** (source, target) cell nodes of NAS-Bench-201's 6 edges, in arch-string order. */
 export const NB201_EDGES: readonly (readonly [number, number])[] = [[0, 1], [0, 2], [1, 2], [0, 3], [1, 3], [2, 3]];

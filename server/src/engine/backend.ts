@@ -9,16 +9,11 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { backendsDir } from './query/paths';
 
-export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+import { BACKEND_NAMES, type BackendName, type BackendReport } from '../protocol';
 
-export interface BackendReport {
-  backend: BackendName;
-  /** Adapter or device name where the backend tells us one. */
-  device: string;
-  /** Why each backend before the chosen one was not used. */
-  skipped: { backend: BackendName; reason: string }[];
-}
+export type { BackendName, BackendReport };
+/** The order `auto` tries the backends in. */
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES;
 
 /** One row of `listBackends()` (the CLI's `arch2vec backends`). */
 export interface BackendProbe {

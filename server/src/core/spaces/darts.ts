@@ -1,3 +1,4 @@
+import type { Genotype } from '../../protocol/cells';
 import { argmaxRows, oneHot, zeros, type Matrix } from './graph';
 import { hashModule } from './graphHash';
 
@@ -9,7 +10,7 @@ export const DARTS_PAIRS = 8;
 export const DARTS_NODES = 11;
 
 /** (op, input) pairs; pairs 2b and 2b+1 feed intermediate node b (DARTS node 2+b); input < 2 + b. */
-export type Genotype = [string, number][];
+export type { Genotype };
 
 /** The 11-node op-on-node graph arch2vec builds (§1.4): a block source feeds both of its op-nodes. */
 export function dartsGraph(g: Genotype): { matrix: Matrix; labels: number[] } {

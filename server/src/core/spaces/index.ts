@@ -2,7 +2,9 @@ import { DARTS_OPS } from './darts';
 import { NB101_OPS } from './nasbench101';
 import { NB201_OPS } from './nasbench201';
 
-export type SpaceId = 'nasbench101' | 'nasbench201' | 'darts';
+import { isSpaceId, SPACE_IDS, type SpaceId } from '../../protocol/values';
+
+export { isSpaceId, SPACE_IDS, type SpaceId };
 
 export interface SpaceInfo {
   id: SpaceId;
@@ -29,11 +31,6 @@ export const SPACES: Record<SpaceId, SpaceInfo> = {
   },
 };
 
-export const SPACE_IDS = Object.keys(SPACES) as SpaceId[];
-
-export function isSpaceId(s: string): s is SpaceId {
-  return (SPACE_IDS as string[]).includes(s);
-}
 
 /** Measured-metric keys any cell may carry. */
 export const METRIC_KEYS: Record<string, { description: string; min: number; max: number; percent?: boolean }> = {

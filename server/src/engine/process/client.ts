@@ -14,7 +14,7 @@ import type {
   EngineNeighboursParams, EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, PretrainProgress,
   EngineCellAtParams, EngineCellAtResult, EngineMapParams, EngineMapResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult,
 } from '../../protocol';
-import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from './rpc';
+import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../protocol';
 
 export interface EngineClientOptions {
   /** Path of engine.js; default: the bundle next to this one, or dist/engine.js above it. */

@@ -12,7 +12,7 @@ import type { EngineErrorData, PretrainProgress } from '../../protocol';
 import { runSearch } from '../search/run';
 import { EngineError } from '../query/errors';
 import { checkBackendName, EngineService } from '../query/service';
-import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from './rpc';
+import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../protocol';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);

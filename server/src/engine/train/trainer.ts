@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { SpaceId } from '../../core/spaces';
-import type { BackendReport } from '../backend';
+import type { BackendReport, EpochMetrics, GenerativeMetrics, ModelDirConfig, PretrainProgress, SpaceId } from '../../protocol';
 import type { Dataset, ProgressFn } from '../data/dataset';
 import { loadOrBuildNb101 } from '../data/nasbench101Data';
 import { loadNb201 } from '../data/nasbench201Data';
@@ -11,10 +10,10 @@ import { DARTS_REFERENCE_POOL, sampleDarts } from '../data/dartsSample';
 import { Rng } from '../data/random';
 import { trainHeldOutSplit } from '../data/split';
 import { Arch2vecModel } from '../model/arch2vecModel';
-import { DEFAULT_TRAIN, modelConfigFor, type ModelConfig, type TrainConfig } from '../model/config';
+import { DEFAULT_TRAIN, modelConfigFor, type TrainConfig } from '../model/config';
 import { FILES, readJson, readTensors, writeEmbeddings, writeJson, writeTensors } from '../store/modelDir';
 import type { NamedTensor } from '../store/tensorFile';
-import { reconstruction, validityUniqueness, type GenerativeMetrics, type ReconstructionMetrics } from './metrics';
+import { reconstruction, validityUniqueness } from './metrics';
 import { defaultThreads, ParallelStepper, type TrainingStepper } from './parallel';
 import { DeviceStepper } from './step';
 
@@ -44,43 +43,7 @@ export interface PretrainOptions {
   onProgress?: (p: PretrainProgress) => void;
 }
 
-export interface PretrainProgress {
-  phase: 'data' | 'train' | 'metrics' | 'embed' | 'done';
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  loss?: number;
-  graphsPerSec?: number;
-  etaSeconds?: number;
-  message?: string;
-}
-
-export interface EpochMetrics {
-  epoch: number;
-  mode: 'train' | 'eval';
-  loss: { total: number; ops: number; adj: number; kl: number };
-  reconstruction: ReconstructionMetrics;
-  generative?: GenerativeMetrics;
-  graphsPerSec: number;
-  seconds: number;
-}
-
-export interface ModelDirConfig {
-  format: 'arch2vec-model/1';
-  space: SpaceId;
-  model: ModelConfig;
-  train: TrainConfig;
-  data: { count: number; train: number; heldOut: number; id: string; dartsPool?: number };
-  backend: BackendReport;
-  /** Training threads (data-parallel workers incl. the main thread). */
-  threads: number;
-  versions: { arch2vec: string; tfjs: string; node: string };
-  epochsDone: number;
-  complete: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { EpochMetrics, ModelDirConfig, PretrainProgress };
 
 interface CheckpointMeta {
   epoch: number;
