@@ -9,7 +9,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { backendsDir } from './query/paths';
 
-import { BACKEND_NAMES, type BackendName, type BackendReport } from '../protocol';
+import type { BackendReport } from '../protocol/backend';
+import { BACKEND_NAMES, type BackendName } from '../protocol/values';
 
 export type { BackendName, BackendReport };
 /** The order `auto` tries the backends in. */

@@ -8,7 +8,7 @@ import { analyzeSteps, type Analysis } from '../core/analyze';
 import type { CellDiagnostic, FixData, Severity } from '../core/diagnostics';
 import { formatEdits } from '../core/format';
 import { isSpaceId } from '../core/spaces';
-import { CellsRequest, CONFIG_SECTION, DEFAULT_VALIDATION_SETTINGS, type CellsParams, type CellsResult, ValidatedNotification, type ValidatedParams, type ValidationSettings } from '../protocol';
+import { CELLS_REQUEST, CONFIG_SECTION, DEFAULT_VALIDATION_SETTINGS, type CellsParams, type CellsResult, VALIDATED_NOTIFICATION, type ValidatedParams, type ValidationSettings } from '../protocol';
 import { cellLenses, cellsInfo } from '../services/cellsInfo';
 import { codeActions } from '../services/codeActions';
 import { complete, type CompletionEntry } from '../services/completion';
@@ -120,7 +120,7 @@ async function runValidation(uri: string, version: number): Promise<Analysis | u
       const diagnostics = settings.enable ? r.value.diagnostics.map((d) => toLsp(uri, d)) : [];
       void connection.sendDiagnostics({ uri, version, diagnostics });
       const params: ValidatedParams = { uri, version, cells: r.value.cells.length, diagnostics: diagnostics.length, analysisMs: active };
-      void connection.sendNotification(ValidatedNotification.method, params);
+      void connection.sendNotification(VALIDATED_NOTIFICATION, params);
       return r.value;
     }
     if (performance.now() - sliceStart > 15) {
@@ -243,9 +243,9 @@ connection.onCodeLens(async ({ textDocument }) => {
   return a ? cellLenses(a, textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } })) : [];
 });
 
-// By method name: vscode-languageserver bundles its own vscode-jsonrpc, whose message classes are
-// nominally distinct from the protocol's (same wire format); the params and result stay typed.
-connection.onRequest(CellsRequest.method, async (p: CellsParams): Promise<CellsResult | null> => {
+// By method name (protocol/lsp.ts's CellsRequest): vscode-languageserver bundles its own vscode-jsonrpc,
+// whose message classes are nominally distinct from the protocol's; params and result stay typed.
+connection.onRequest(CELLS_REQUEST, async (p: CellsParams): Promise<CellsResult | null> => {
   const doc = documents.get(p.uri);
   const a = await current(p.uri);
   return a && doc ? cellsInfo(a, doc.version, p.position) : null;

@@ -7,6 +7,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { BackendReport } from './backend';
 import type { CellSpec } from './cells';
+import type { EngineErrorData } from './errors';
 import type { EpochMetrics, ModelDirConfig } from './modelDir';
 import type { BackendName, BackendRequest, EiVariant, SearchDatasetName, SearchObjectiveName, SearchStrategyName, SpaceId } from './values';
 
@@ -32,34 +33,6 @@ export const ENGINE_METHODS = {
 export const ENGINE_PROGRESS = 'engine/progress';
 /** Notification engine → client after every evaluation of an engine/search (best so far). */
 export const ENGINE_SEARCH_PROGRESS = 'engine/searchProgress';
-
-/** Structured error codes in `ResponseError.code` (data: EngineErrorData). */
-export const ENGINE_ERRORS = {
-  /** The request was cancelled (`$/cancelRequest`); pretraining wrote a resumable checkpoint. */
-  cancelled: -32800,
-  /** Not a model directory, unreadable or incompatible model files. */
-  badModelDir: -32010,
-  /** A space id that is not nasbench101, nasbench201 or darts. */
-  unknownSpace: -32011,
-  /** No model given, none trained under $ARCH2VEC_HOME and none shipped for the space. */
-  noModel: -32012,
-  /** Cells that do not parse/validate, an unknown cell name, a cell of the wrong space. */
-  badInput: -32013,
-  /** A pretraining is already running in this process. */
-  busy: -32014,
-  /** The requested compute backend cannot be loaded. */
-  backendUnavailable: -32015,
-} as const;
-export type EngineErrorKind = keyof typeof ENGINE_ERRORS;
-
-export interface EngineErrorData {
-  kind: EngineErrorKind;
-  /** For `cancelled` pretraining: where the checkpoint is and how to resume. */
-  modelDir?: string;
-  resume?: string;
-  /** For `unknownSpace`: the closest valid space. */
-  suggestion?: string;
-}
 
 export type SpaceName = SpaceId;
 /** Where a model came from: --model / modelDir, the last trained under $ARCH2VEC_HOME, or the package. */
@@ -94,7 +67,7 @@ export interface EngineStatusResult {
   /** Where models, caches and installed backends live ($ARCH2VEC_HOME). */
   home: string;
 }
-export const EngineStatusRequest = new RequestType<EngineStatusParams, EngineStatusResult, EngineErrorData>(ENGINE_METHODS.status);
+export const EngineStatusRequest = /* @__PURE__ */ new RequestType<EngineStatusParams, EngineStatusResult, EngineErrorData>(ENGINE_METHODS.status);
 
 // engine/pretrain --------------------------------------------------------------------------------
 export interface EnginePretrainParams {
@@ -127,7 +100,7 @@ export interface EnginePretrainResult {
   backend: BackendReport;
   seconds: number;
 }
-export const EnginePretrainRequest = new RequestType<EnginePretrainParams, EnginePretrainResult, EngineErrorData>(ENGINE_METHODS.pretrain);
+export const EnginePretrainRequest = /* @__PURE__ */ new RequestType<EnginePretrainParams, EnginePretrainResult, EngineErrorData>(ENGINE_METHODS.pretrain);
 
 /** Where a pretraining is (engine/progress). */
 export interface PretrainProgress {
@@ -146,7 +119,7 @@ export interface EngineProgressParams {
   token: string | number;
   progress: PretrainProgress;
 }
-export const EngineProgressNotification = new NotificationType<EngineProgressParams>(ENGINE_PROGRESS);
+export const EngineProgressNotification = /* @__PURE__ */ new NotificationType<EngineProgressParams>(ENGINE_PROGRESS);
 
 // engine/loadModel -------------------------------------------------------------------------------
 /** Either a model directory, or a space (then: last trained, else shipped). */
@@ -155,7 +128,7 @@ export interface EngineLoadModelParams {
   space?: string;
 }
 export type EngineLoadModelResult = LoadedModelInfo;
-export const EngineLoadModelRequest = new RequestType<EngineLoadModelParams, EngineLoadModelResult, EngineErrorData>(ENGINE_METHODS.loadModel);
+export const EngineLoadModelRequest = /* @__PURE__ */ new RequestType<EngineLoadModelParams, EngineLoadModelResult, EngineErrorData>(ENGINE_METHODS.loadModel);
 
 // engine/embed -----------------------------------------------------------------------------------
 export interface EngineEmbedParams {
@@ -185,7 +158,7 @@ export interface EngineEmbedResult {
   backend: BackendReport;
   cells: EmbeddedCell[];
 }
-export const EngineEmbedRequest = new RequestType<EngineEmbedParams, EngineEmbedResult, EngineErrorData>(ENGINE_METHODS.embed);
+export const EngineEmbedRequest = /* @__PURE__ */ new RequestType<EngineEmbedParams, EngineEmbedResult, EngineErrorData>(ENGINE_METHODS.embed);
 
 // engine/neighbours ------------------------------------------------------------------------------
 export interface EngineNeighboursParams {
@@ -223,15 +196,13 @@ export interface EngineNeighboursResult {
   };
   neighbours: Neighbour[];
 }
-export const EngineNeighboursRequest = new RequestType<EngineNeighboursParams, EngineNeighboursResult, EngineErrorData>(ENGINE_METHODS.neighbours);
+export const EngineNeighboursRequest = /* @__PURE__ */ new RequestType<EngineNeighboursParams, EngineNeighboursResult, EngineErrorData>(ENGINE_METHODS.neighbours);
 
 // engine/search ----------------------------------------------------------------------------------
 // Latent-space search (issue 4). The CLI's `arch2vec search --json` prints an EngineSearchResult.
 // Cancelling the request ($/cancelRequest) stops the search cleanly: the answer is the best so far,
 // with `stopped: 'cancelled'` (not an error).
 
-/** The paper's per-dataset budgets in simulated seconds (§5.3, run_scripts/run_*_nasbench201_*.sh): the benchmark default. */
-export const PAPER_BUDGETS: Record<SearchDatasetName, number> = { cifar10: 12_000, cifar100: 500_000, 'imagenet16-120': 1_400_000 };
 /** Why a seed's search ended. */
 export type SearchStopReason = 'budget' | 'max-evals' | 'exhausted' | 'cancelled' | 'suggested';
 
@@ -350,7 +321,7 @@ export interface EngineSearchResult {
   stopped: 'completed' | 'cancelled';
   seconds: number;
 }
-export const EngineSearchRequest = new RequestType<EngineSearchParams, EngineSearchResult, EngineErrorData>(ENGINE_METHODS.search);
+export const EngineSearchRequest = /* @__PURE__ */ new RequestType<EngineSearchParams, EngineSearchResult, EngineErrorData>(ENGINE_METHODS.search);
 
 export interface EngineSearchProgress {
   seed: number;
@@ -371,7 +342,7 @@ export interface EngineSearchProgressParams {
   token: string | number;
   progress: EngineSearchProgress;
 }
-export const EngineSearchProgressNotification = new NotificationType<EngineSearchProgressParams>(ENGINE_SEARCH_PROGRESS);
+export const EngineSearchProgressNotification = /* @__PURE__ */ new NotificationType<EngineSearchProgressParams>(ENGINE_SEARCH_PROGRESS);
 
 // ---------------------------------------------------------------------------------------------------
 // Engine: latent-space map and single table rows (issue 5).
@@ -404,7 +375,7 @@ export interface EngineMapResult {
   /** Cells of `text` that could not be placed, with the reason. */
   skipped: { name: string; error: string }[];
 }
-export const EngineMapRequest = new RequestType<EngineMapParams, EngineMapResult, EngineErrorData>(ENGINE_METHODS.map);
+export const EngineMapRequest = /* @__PURE__ */ new RequestType<EngineMapParams, EngineMapResult, EngineErrorData>(ENGINE_METHODS.map);
 
 export interface EngineCellAtParams {
   space?: string;
@@ -420,7 +391,7 @@ export interface EngineCellAtResult {
   cell: string;
   accuracies?: Record<string, number>;
 }
-export const EngineCellAtRequest = new RequestType<EngineCellAtParams, EngineCellAtResult, EngineErrorData>(ENGINE_METHODS.cellAt);
+export const EngineCellAtRequest = /* @__PURE__ */ new RequestType<EngineCellAtParams, EngineCellAtResult, EngineErrorData>(ENGINE_METHODS.cellAt);
 
 /** Every engine request, by method: what the engine process registers and the client calls. */
 export const EngineRequests = {

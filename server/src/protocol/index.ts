@@ -7,6 +7,7 @@
  *   backend.ts   the backend report
  *   modelDir.ts  the on-disk model directory format
  *   settings.ts  language id, settings section, validation settings
+ *   errors.ts    the engine's error codes and data
  *   engine.ts    the engine process's methods, params, results, request objects
  *   lsp.ts       the language server's extra messages
  */
@@ -15,5 +16,6 @@ export * from './cells';
 export * from './backend';
 export * from './modelDir';
 export * from './settings';
+export * from './errors';
 export * from './engine';
 export * from './lsp';

@@ -16,7 +16,7 @@ export interface ValidatedParams {
   /** Time spent analysing, ms (excludes debounce). */
   analysisMs: number;
 }
-export const ValidatedNotification = new NotificationType<ValidatedParams>(VALIDATED_NOTIFICATION);
+export const ValidatedNotification = /* @__PURE__ */ new NotificationType<ValidatedParams>(VALIDATED_NOTIFICATION);
 
 
 /** Request client → language server: the cells of an open document as the server sees them. */
@@ -47,7 +47,7 @@ export interface CellsResult {
   /** Index into cells of the cell at `position`, or null. */
   at: number | null;
 }
-export const CellsRequest = new RequestType<CellsParams, CellsResult | null, void>(CELLS_REQUEST);
+export const CellsRequest = /* @__PURE__ */ new RequestType<CellsParams, CellsResult | null, void>(CELLS_REQUEST);
 
 /** Commands the language server's CodeLenses invoke (arguments: document uri, cell name). */
 export const CLIENT_COMMANDS = {

@@ -1,4 +1,4 @@
-import { ENGINE_ERRORS, type EngineErrorData, type EngineErrorKind } from '../../protocol';
+import { ENGINE_ERRORS, type EngineErrorData, type EngineErrorKind } from '../../protocol/errors';
 import { isSpaceId, SPACE_IDS, type SpaceId } from '../../core/spaces';
 import { suggestName } from '../../core/suggest';
 

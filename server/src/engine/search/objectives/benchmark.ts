@@ -27,7 +27,7 @@
 import { NB201_SIZE, nb201Table } from '../../../core/spaces/nasbench201';
 import { readTable, type Table } from '../../../core/table';
 import type { Objective, SearchEvaluation } from './types';
-import { PAPER_BUDGETS } from '../../../protocol';
+import { PAPER_BUDGETS } from '../../../protocol/values';
 
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];
