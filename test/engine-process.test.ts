@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import { BACKEND_ORDER } from '../server/src/engine/backend';
-import { EngineClient, EngineExitedError, EngineRequestError } from '../server/src/engine/process/client';
+import { EngineClient, EngineExitedError, EngineRequestError } from '../client/src/engine/engineClient';
 import { EngineRequests } from '../server/src/protocol';
 import { nb201Index, nb201Table, parseArch } from '../server/src/core/spaces/nasbench201';
 import { ENGINE_ERRORS, type EnginePretrainParams, type PretrainProgress } from '../server/src/protocol';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { backendsDir } from './query/paths';
+import { backendsDir } from './paths';
 
 import type { BackendReport } from '../protocol/backend';
 import { BACKEND_NAMES, type BackendName } from '../protocol/values';

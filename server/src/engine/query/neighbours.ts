@@ -5,7 +5,7 @@ import { formatGenotype } from '../../core/spaces/darts';
 import { formatArch, nb201Index, nb201OpsAt, nb201Table } from '../../core/spaces/nasbench201';
 import type { DartsDataset } from '../data/dartsSample';
 import type { Nb101Dataset } from '../data/nasbench101Data';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 import { knn } from './knn';
 import type { QueryModel } from './model';
 

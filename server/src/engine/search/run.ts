@@ -30,8 +30,8 @@ import type { CellSpec } from '../../core/cellSpec';
 import { cellText } from '../../core/render';
 import { formatArch, NB201_SIZE, nb201OpsAt } from '../../core/spaces/nasbench201';
 import { readEmbeddings } from '../store/modelDir';
-import { checkSpace, EngineError } from '../query/errors';
-import { arch2vecHome, resolveModel, type ResolvedModel } from '../query/paths';
+import { checkSpace, EngineError } from '../errors';
+import { arch2vecHome, resolveModel, type ResolvedModel } from '../paths';
 import {
   BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, FileObjectiveError, fileObservations, isNb201Dataset, NB201_DATASETS,
   type Objective, type SearchEvaluation,

@@ -1,24 +1,27 @@
 /**
- * What the engine does, independent of transport: the engine process maps JSON-RPC requests onto these
- * methods and the CLI calls them directly, so both give the same answers and the same errors.
+ * What the engine does, independent of transport: one method per engine method of the protocol
+ * (protocol/engine.ts: status, pretrain, loadModel, embed, neighbours, search, map, cellAt). The engine
+ * process maps JSON-RPC requests onto these methods and the CLI calls them directly, so both give the
+ * same answers and the same errors.
  */
 import { resolve } from 'node:path';
 import type {
   BackendRequest, EmbeddedCell, EngineEmbedParams, EngineEmbedResult, EngineLoadModelParams, EngineNeighboursParams,
-  EngineNeighboursResult, EngineMapParams, EngineMapResult, EngineCellAtParams, EngineCellAtResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, LoadedModelInfo,
-} from '../../protocol';
-import type { CellSpec } from '../../core/cellSpec';
-import type { SpaceId } from '../../core/spaces';
-import { BACKEND_ORDER, selectBackend, type BackendReport } from '../backend';
-import { CancelledError, pretrain, type PretrainProgress } from '../train/trainer';
-import { cellsOfText, pickCell, type QueryCell } from './cells';
+  EngineNeighboursResult, EngineMapParams, EngineMapResult, EngineCellAtParams, EngineCellAtResult, EnginePretrainParams, EnginePretrainResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult, EngineStatusResult, LoadedModelInfo,
+} from '../protocol';
+import type { CellSpec } from '../core/cellSpec';
+import type { SpaceId } from '../core/spaces';
+import { BACKEND_ORDER, selectBackend, type BackendReport } from './backend';
+import { CancelledError, pretrain, type PretrainProgress } from './train/trainer';
+import { cellsOfText, pickCell, type QueryCell } from './query/cells';
 import { checkSpace, EngineError } from './errors';
-import { ModelCache, type QueryModel } from './model';
-import { archOf, nb201AccuracyColumns, nb201Accuracies, neighboursOf, specAt, tableIndexOf } from './neighbours';
-import { pca2, project } from './projection';
-import { cellText } from '../../core/render';
-import { nb201Table } from '../../core/spaces/nasbench201';
+import { ModelCache, type QueryModel } from './query/model';
+import { archOf, nb201AccuracyColumns, nb201Accuracies, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
+import { pca2, project } from './query/projection';
+import { cellText } from '../core/render';
+import { nb201Table } from '../core/spaces/nasbench201';
 import { arch2vecHome, cacheDir, newModelDir, resolveModel, trainedModels } from './paths';
+import { runSearch } from './search/run';
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -277,6 +280,14 @@ export class EngineService {
 
   get uptimeSeconds() {
     return (Date.now() - this.started) / 1000;
+  }
+
+  /**
+   * engine/search: progress (best so far) after every evaluation; `signal` stops it and the answer is
+   * the best so far (stopped: 'cancelled'). Pure TypeScript: it needs no compute backend.
+   */
+  search(p: EngineSearchParams, signal?: AbortSignal, onProgress?: (p: EngineSearchProgress) => void): Promise<EngineSearchResult> {
+    return runSearch(p, { signal, onProgress });
   }
 }
 

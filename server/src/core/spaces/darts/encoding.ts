@@ -1,6 +1,6 @@
-import type { Genotype } from '../../protocol/cells';
-import { argmaxRows, oneHot, zeros, type Matrix } from './graph';
-import { hashModule } from './graphHash';
+import type { Genotype } from '../../../protocol/cells';
+import { argmaxRows, oneHot, zeros, type Matrix } from '../graph';
+import { hashModule } from '../graphHash';
 
 /** `darts/cnn/genotypes.py::PRIMITIVES`, in order. */
 export const DARTS_OPS = ['none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5'] as const;
@@ -54,4 +54,4 @@ export function decodeDarts(adjacency: Matrix, ops: number[][]): Genotype {
   return g;
 }
 
-export { formatGenotype } from '../notation';
+export { formatGenotype } from './notation';
