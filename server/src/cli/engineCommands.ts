@@ -11,6 +11,7 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendReport, Neighbour, PretrainProgress } from '../protocol';
 import { cellText } from '../core/render';
+import { SPACES } from '../core/spaces';
 import { nb201Table } from '../core/spaces/nasbench201';
 import { listBackends } from '../engine/backend';
 import { loadOrBuildNb101 } from '../engine/data/nasbench101Data';
@@ -201,7 +202,7 @@ async function embedCmd(argv: string[], io: EngineIO): Promise<number> {
 const NB201_SHORT: [string, string][] = [['cifar10_test_acc', 'CIFAR-10'], ['cifar100_test_acc', 'CIFAR-100'], ['imagenet16_120_test_acc', 'ImageNet16-120']];
 
 function neighbourCell(n: Neighbour): string {
-  const prefix = n.spec.space === 'nasbench201' ? 'nb201' : n.spec.space === 'nasbench101' ? 'nb101' : 'darts';
+  const prefix = SPACES[n.spec.space].rowPrefix;
   const metrics: Record<string, number> = {};
   if (n.accuracies) {
     metrics.val_accuracy = n.accuracies.cifar10_valid_valid_acc;

@@ -16,7 +16,8 @@ import { CancelledError, pretrain, type PretrainProgress } from './train/trainer
 import { cellsOfText, pickCell, type QueryCell } from './query/cells';
 import { checkSpace, EngineError } from './errors';
 import { ModelCache, type QueryModel } from './query/model';
-import { archOf, nb201AccuracyColumns, nb201Accuracies, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
+import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
+import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
 import { nb201Table } from '../core/spaces/nasbench201';
@@ -232,7 +233,7 @@ export class EngineService {
     const dim = index.dim;
     const proj = pca2(data, dim);
     const coords = project(proj, data, dim);
-    const colorColumns = qm.space === 'nasbench201' ? nb201AccuracyColumns() : [];
+    const colorColumns = ENGINE_SPACES[qm.space].accuracies?.columns() ?? [];
     let color: Float32Array | undefined;
     let colorLabel: string | undefined;
     if (colorColumns.length) {
@@ -274,7 +275,7 @@ export class EngineService {
     if (!(Number.isInteger(p.index) && p.index >= 0 && p.index < count)) throw new EngineError('badInput', `index must be an integer in [0, ${count}), got ${JSON.stringify(p.index)}`);
     const spec = specAt(qm, p.index);
     const prefix = { nasbench101: 'nb101', nasbench201: 'nb201', darts: 'darts' }[qm.space];
-    const accuracies = qm.space === 'nasbench201' ? nb201Accuracies(p.index) : undefined;
+    const accuracies = ENGINE_SPACES[qm.space].accuracies?.row(p.index);
     return { space: qm.space, index: p.index, arch: archOf(spec), spec, cell: cellText(`${prefix}_${p.index}`, spec), ...(accuracies ? { accuracies } : {}) };
   }
 

@@ -28,6 +28,7 @@ import { NB201_SIZE, nb201Table } from '../../../core/spaces/nasbench201';
 import { readTable, type Table } from '../../../core/table';
 import type { Objective, SearchEvaluation } from './types';
 import { PAPER_BUDGETS } from '../../../protocol/values';
+import { EngineError } from '../../errors';
 
 export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];
@@ -63,7 +64,13 @@ export interface BenchmarkColumns {
   notes: string[];
 }
 
-export class BenchmarkError extends Error {}
+/** A bad table or dataset: the engine's badInput, thrown as such (no translation by the caller). */
+export class BenchmarkError extends EngineError {
+  constructor(message: string) {
+    super('badInput', message);
+    this.name = 'BenchmarkError';
+  }
+}
 
 export interface BenchmarkOptions {
   dataset: Nb201Dataset;
