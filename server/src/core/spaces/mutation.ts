@@ -16,18 +16,18 @@
  * DARTS follows arch2vec's sampling rules (§1.4): a node's two inputs are distinct and each < 2 + node.
  * A mutation changes one op (to one of the 7 others) or one input (to another allowed input, distinct
  * from its sibling's) of one of the 8 (op, input) pairs, retried until the cell's graph hash changes.
+ *
+ * NAS-Bench-201's mutation (one edge gets one of the 4 other ops) is here too; each space module
+ * (spaces/<id>/index.ts) exposes its own as `mutate` / `random`.
  */
-import { DARTS_OPS, dartsHash, type Genotype } from './darts';
+import { DARTS_OPS, dartsHash, type Genotype } from './darts/encoding';
 import { edgeCount } from './graph';
-import { NB101_CANONICAL_OPS, NB101_MAX_EDGES, NB101_MAX_VERTICES, nb101Hash, prune, type Nb101Cell } from './nasbench101';
+import { NB201_OPS } from './nasbench201/encoding';
+import { NB101_CANONICAL_OPS, NB101_MAX_EDGES, NB101_MAX_VERTICES, nb101Hash, prune, type Nb101Cell } from './nasbench101/encoding';
 
-/** The draws these functions need (engine/data/random.ts `Rng` and the search `SearchRng` both fit). */
-export interface DiscreteRng {
-  /** Uniform integer in [0, n). */
-  int(n: number): number;
-  /** Uniform in [0, 1). */
-  float(): number;
-}
+import type { DiscreteRng } from './space';
+
+export type { DiscreteRng };
 
 /** Tries before a mutation gives up (never reached for a cell of the space: each has valid neighbours). */
 const MAX_TRIES = 10_000;
@@ -171,4 +171,22 @@ export function mutateDarts(g: Genotype, rng: DiscreteRng): Genotype {
 export function mutateDartsPair(normal: Genotype, reduce: Genotype | undefined, rng: DiscreteRng): { normal: Genotype; reduce?: Genotype } {
   if (!reduce) return { normal: mutateDarts(normal, rng) };
   return rng.int(2) === 0 ? { normal: mutateDarts(normal, rng), reduce } : { normal, reduce: mutateDarts(reduce, rng) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// NAS-Bench-201
+// ------------------------------------------------------------------------------------------------
+
+/** One of the 6 edges, chosen uniformly, gets one of the 4 other ops (Real et al. / NB201's REA). */
+export function mutateNb201Ops(ops: readonly string[], rng: DiscreteRng): string[] {
+  const out = ops.slice();
+  const e = rng.int(6);
+  const others = NB201_OPS.filter((o) => o !== out[e]);
+  out[e] = others[rng.int(others.length)];
+  return out;
+}
+
+/** A uniformly random NB201 cell (6 edge ops). */
+export function randomNb201Ops(rng: DiscreteRng): string[] {
+  return Array.from({ length: 6 }, () => NB201_OPS[rng.int(NB201_OPS.length)]);
 }

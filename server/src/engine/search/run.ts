@@ -17,25 +17,28 @@
  * again) and returns the best so far.
  *
  * `runSearch` is the whole request, shared by `arch2vec search` and the engine's `engine/search`:
- * parameters → pool (+ the model's embedding table for bo / rl) → objective → seeds → summary.
+ * parameters → pool (+ the model's embedding table for bo / rl) → objective → seeds → summary, in
+ * every space (issue 12: pools, per-space settings and user tables in pools/ and spaceSearch.ts).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchDatasetName, SearchEvaluationRecord, SearchFoundCell,
-  SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
+  SearchObjectiveName, SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
 } from '../../protocol';
+import { EI_VARIANTS, isOneOf, LATENT_STRATEGIES, SEARCH_OBJECTIVES, SEARCH_STRATEGIES } from '../../protocol/values';
+import type { SpaceId } from '../../protocol/values';
 import { cellText } from '../../core/render';
-import type { SpaceId } from '../../core/spaces';
 import { NB201_SIZE } from '../../core/spaces/nasbench201';
+import { selectBackend, type BackendName } from '../backend';
 import type { ProgressFn } from '../data/dataset';
 import { openModel } from '../query/model';
 import { readEmbeddings } from '../store/modelDir';
-import { checkSpace, EngineError } from '../query/errors';
-import { arch2vecHome, resolveModel, type ResolvedModel } from '../query/paths';
+import { checkSpace, EngineError } from '../errors';
+import { arch2vecHome, resolveModel, type ResolvedModel } from '../paths';
 import {
-  BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, FileObjectiveError, fileObservations, isNb201Dataset, NB201_DATASETS,
+  BenchmarkObjective, CommandObjective, fileObservations, isNb201Dataset, NB201_DATASETS,
   type Objective, type SearchEvaluation,
 } from './objectives';
 import { createNb201Pool } from './pool';
@@ -45,14 +48,16 @@ import type { TablePool } from './pools/table';
 import { attachEmbeddings, type SpacePool } from './pools/types';
 import {
   BO_SETTINGS, DEFAULT_MAX_EVALS, describeCell, FileObservationError, openSearchPool, spaceFileObservations, TABLE_DEFAULT_MAX_EVALS, TableError, TableObjective,
+  type SpaceFileObservations,
 } from './spaceSearch';
 import { isUserTableFile, type UserTable } from './userTable';
 import { createStrategy } from './strategies';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
-export const STRATEGY_NAMES: readonly SearchStrategyName[] = ['bo', 'rl', 're', 'rs'];
+/** The protocol's lists (declared once there). */
+export const STRATEGY_NAMES: readonly SearchStrategyName[] = SEARCH_STRATEGIES;
 /** Strategies that search the model's embedding table (the others use the discrete encoding). */
-export const LATENT_STRATEGIES: readonly SearchStrategyName[] = ['bo', 'rl'];
+export { LATENT_STRATEGIES };
 /** Told reward = accuracy (percent) × REWARD_SCALE. */
 export const REWARD_SCALE = 0.01;
 
@@ -192,6 +197,8 @@ export interface RunSearchOptions {
   onProgress?: (p: EngineSearchProgress) => void;
   /** Preparation before the first evaluation: building a pool, embedding it (what, done, total). */
   onPrepare?: (what: string, done: number, total: number) => void;
+  /** Selects the compute backend before a model is opened (the engine's own; default: selected once here). */
+  backend?: () => Promise<unknown>;
   deps?: SearchDeps;
 }
 
@@ -211,10 +218,8 @@ function foundCell(cells: SpacePool, index: number, reward: number | undefined, 
     if (num(test) !== null) metrics.test_accuracy = +test!.toFixed(4);
   } else if (metricKeys === 'accuracy' && num(reward) !== null) metrics.accuracy = +reward!.toFixed(4);
   const name = cells.name(index);
-  return {
-    index, arch: describeCell(cells, index), ...(spec.space !== 'nasbench201' ? { id: cells.cellId(index) } : {}), ...(spec.space !== 'nasbench201' ? { name } : {}),
-    spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics),
-  };
+  const ids = spec.space !== 'nasbench201' ? { id: cells.cellId(index), name } : {};
+  return { index, arch: describeCell(cells, index), ...ids, spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics) };
 }
 
 function record(ev: SearchEvaluation): SearchEvaluationRecord {
@@ -260,182 +265,242 @@ function loadEmbeddings(modelDir: string | undefined): { resolved: ResolvedModel
   return { resolved, data: t.data, dim: t.index.dim };
 }
 
+/** A search request after validation: every field checked and defaulted once. */
+export interface SearchRequest {
+  params: EngineSearchParams;
+  space: SpaceId;
+  strategy: SearchStrategyName;
+  objective: SearchObjectiveName;
+  /** NB201 benchmark only (the shipped table or a binary NB201 table). */
+  dataset: SearchDatasetName | null;
+  /** `--table` is a user table (JSONL / CSV): its rows are the pool. */
+  userTable: boolean;
+  seeds: number[];
+  budget: number | undefined;
+  maxEvals: number | undefined;
+}
+
+/** Step 1: the request's parameters, checked (badInput / unknownSpace) and defaulted. */
+export function validateSearchRequest(p: EngineSearchParams): SearchRequest {
+  const space = checkSpace(p.space);
+  if (!isOneOf(SEARCH_STRATEGIES, p.strategy)) throw new EngineError('badInput', `unknown strategy '${String(p.strategy)}': expected ${STRATEGY_NAMES.join(', ')}`);
+  if (p.eiVariant !== undefined && !isOneOf(EI_VARIANTS, p.eiVariant)) throw new EngineError('badInput', `unknown eiVariant '${String(p.eiVariant)}': expected ${EI_VARIANTS.join(' or ')}`);
+  if (!isOneOf(SEARCH_OBJECTIVES, p.objective)) throw new EngineError('badInput', `unknown objective '${String(p.objective)}': expected benchmark, command or file`);
+  const seeds = p.seeds?.length ? p.seeds : [1];
+  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new EngineError('badInput', `seeds must be non-negative integers, got ${JSON.stringify(s)}`);
+  const budget = positive('budget', p.budget, false);
+  const maxEvals = positive('maxEvals', p.maxEvals, true);
+  positive('dartsPoolSize', p.dartsPoolSize, true);
+  if (p.dartsPoolSeed !== undefined && !(Number.isInteger(p.dartsPoolSeed) && p.dartsPoolSeed >= 0)) throw new EngineError('badInput', `dartsPoolSeed must be a non-negative integer, got ${JSON.stringify(p.dartsPoolSeed)}`);
+  const userTable = p.objective === 'benchmark' && p.table !== undefined && isUserTableFile(p.table);
+  if (p.objective === 'benchmark' && space !== 'nasbench201' && !userTable) {
+    throw new EngineError('badInput', `no ${space} benchmark ships with arch2vec: give your own table with --table FILE (JSONL or CSV: docs/tables.md; \`npm run tables\` converts the real NB101 / NB301 samples), or use --objective command`);
+  }
+  const dataset: SearchDatasetName | null = p.objective === 'benchmark' && !userTable ? (p.dataset ?? 'cifar10') : null;
+  if (dataset !== null && !isNb201Dataset(dataset)) throw new EngineError('badInput', `unknown dataset '${String(dataset)}': expected ${NB201_DATASETS.join(', ')}`);
+  return { params: p, space, strategy: p.strategy, objective: p.objective, dataset, userTable, seeds, budget, maxEvals };
+}
+
 interface PreparedPool {
-  /** What the strategies search (for NB201: `deps.createPool`, which tests replace). */
+  /** What the strategies search (NB201: `deps.createPool`, which tests replace). */
   pool: SearchPool;
-  /** The same indices as cells (spec, name, id). */
+  /** The same indices as cells: spec, name, id. */
   cells: SpacePool;
   table?: UserTable;
   model: EngineSearchResult['model'];
-  embeddingSource?: string;
 }
 
-/** The pool of the request, with the model's embeddings for bo / rl (NB201: the shipped path as before). */
-async function preparePool(p: EngineSearchParams, space: SpaceId, deps: SearchDeps, opts: RunSearchOptions, extraCells?: (cells: SpacePool) => void): Promise<PreparedPool> {
-  const latent = LATENT_STRATEGIES.includes(p.strategy);
-  const userTable = p.objective === 'benchmark' && p.table !== undefined && isUserTableFile(p.table);
-  if (space === 'nasbench201' && !userTable) {
+let backendOnce: Promise<unknown> | undefined;
+
+/**
+ * Step 2: the space's pool (NB101's enumeration, NB201's cells, the DARTS sample, or a user table's
+ * rows), with the model's embedding table for the latent strategies (bo / rl). `addCells` runs on the
+ * pool before it is embedded (the file objective's measured DARTS cells join it there).
+ */
+async function searchPool(req: SearchRequest, deps: SearchDeps, opts: RunSearchOptions, addCells?: (cells: SpacePool) => void): Promise<PreparedPool> {
+  const p = req.params;
+  const latent = isOneOf(LATENT_STRATEGIES, req.strategy);
+  if (req.space === 'nasbench201' && !req.userTable) {
     const cells = new Nb201Pool();
-    extraCells?.(cells);
+    addCells?.(cells);
     if (!latent) return { pool: deps.createPool(), cells, model: null };
     const e = loadEmbeddings(p.modelDir);
     return { pool: deps.createPool({ data: e.data, dim: e.dim }), cells, model: { dir: e.resolved.dir, source: e.resolved.source } };
   }
-  if (p.objective === 'benchmark' && !userTable) {
-    throw new EngineError('badInput', `no ${space} benchmark ships with arch2vec: give your own table with --table FILE (JSONL or CSV: docs/tables.md; \`npm run tables\` converts the real NB101 / NB301 fixtures), or use --objective command`);
-  }
-  const progress: ProgressFn = (q) => opts.onPrepare?.(`${space} pool: ${q.phase}${q.message ? ` (${q.message})` : ''}`, q.done, q.total);
+  const progress: ProgressFn = (q) => opts.onPrepare?.(`${req.space} pool: ${q.phase}${q.message ? ` (${q.message})` : ''}`, q.done, q.total);
   let opened;
   try {
-    opened = openSearchPool({ space, table: userTable ? p.table : undefined, dartsPoolSize: p.dartsPoolSize, dartsPoolSeed: p.dartsPoolSeed, onProgress: progress });
+    opened = openSearchPool({ space: req.space, table: req.userTable ? p.table : undefined, dartsPoolSize: p.dartsPoolSize, dartsPoolSeed: p.dartsPoolSeed, onProgress: progress });
   } catch (e) {
     if (e instanceof TableError || e instanceof RangeError) throw new EngineError('badInput', e.message);
     throw e;
   }
   const cells = opened.pool;
-  extraCells?.(cells);
+  addCells?.(cells);
   if (!latent) return { pool: cells, cells, table: opened.table, model: null };
-  const resolved = resolveModel({ model: p.modelDir, space });
+  const resolved = resolveModel({ model: p.modelDir, space: req.space });
+  await (opts.backend ? opts.backend() : (backendOnce ??= selectBackend((process.env.ARCH2VEC_BACKEND as BackendName | undefined) ?? 'auto')));
   const qm = openModel(resolved);
   try {
-    if (qm.space !== space) throw new EngineError('badModelDir', `${resolved.dir} is a ${qm.space} model; this search is over ${space}`);
+    if (qm.space !== req.space) throw new EngineError('badModelDir', `${resolved.dir} is a ${qm.space} model; this search is over ${req.space}`);
     const emb = await poolEmbeddings(qm, cells, { signal: opts.signal, onProgress: (done, total) => opts.onPrepare?.(`embedding ${cells.description}`, done, total) });
     attachEmbeddings(cells, emb.data, emb.dim);
-    return { pool: cells, cells, table: opened.table, model: { dir: resolved.dir, source: resolved.source }, embeddingSource: emb.source };
+    return { pool: cells, cells, table: opened.table, model: { dir: resolved.dir, source: resolved.source } };
   } finally {
     qm.dispose();
   }
 }
 
-/** Runs a whole search request. Expected problems are EngineErrors (badInput, noModel, badModelDir, unknownSpace). */
+/** Step 3: the objective (a benchmark table, the user's table, or an evaluator command); objectives throw badInput themselves. */
+function searchObjective(req: SearchRequest, prepared: PreparedPool): Objective {
+  const p = req.params;
+  if (req.objective === 'benchmark') {
+    if (prepared.table) return new TableObjective(prepared.cells as TablePool);
+    return new BenchmarkObjective({ dataset: req.dataset as SearchDatasetName, table: p.table });
+  }
+  if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
+  return new CommandObjective({
+    command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+    ...(req.space !== 'nasbench201' ? { pool: prepared.cells } : {}),
+  });
+}
+
+/** bo's per-space settings (the reference's top-k per fit and EI target). */
+function boOptions(req: SearchRequest) {
+  if (req.strategy !== 'bo') return {};
+  const ei = req.params.eiVariant;
+  return { topK: BO_SETTINGS[req.space].topK, eiTarget: BO_SETTINGS[req.space].eiTarget, ...(ei ? { eiVariant: ei } : {}) };
+}
+
+/** Step 4: the strategy of one seed. */
+function seedStrategy(req: SearchRequest, pool: SearchPool, deps: SearchDeps, seed: number): SearchStrategy {
+  return deps.createStrategy(req.strategy, { seed, pool, ...boOptions(req) });
+}
+
+/** Step 5: one seed's loop, reported as the protocol's SearchSeedResult. */
+async function runSeed(req: SearchRequest, cells: SpacePool, strategy: SearchStrategy, objective: Objective, seedIndex: number, bounds: { budget?: number; maxEvals?: number }, opts: RunSearchOptions, signal: AbortSignal): Promise<SearchSeedResult> {
+  const seed = req.seeds[seedIndex];
+  const { budget, maxEvals } = bounds;
+  const onProgress = opts.onProgress;
+  const r = await searchLoop(strategy, objective, {
+    budget, maxEvals, signal,
+    onEvaluation: onProgress ? (ev, best, used) => onProgress({
+      seed, seedIndex, seeds: req.seeds.length, evaluations: best.evaluations, budgetUsed: used, budget: budget ?? null, maxEvals: maxEvals ?? null,
+      last: record(ev), best: tracePoint(best),
+    }) : undefined,
+  });
+  const b = r.best as SearchEvaluation | null;
+  const report = objective.kind === 'benchmark' ? 'benchmark' : 'accuracy';
+  const run: SearchSeedResult = {
+    seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
+    evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
+    budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
+  };
+  if (req.params.traces) {
+    run.trace = r.trace.map(tracePoint);
+    run.evaluationsList = r.evaluations.map(record);
+  }
+  return run;
+}
+
+/** Step 6: mean ± std over seeds of the best-by-reward cell. */
+function summarise(runs: SearchSeedResult[]): EngineSearchResult['summary'] {
+  const bests = runs.map((r) => r.best);
+  return { seeds: runs.length, reward: meanStd(bests.map((b) => b?.reward ?? null)), val: meanStd(bests.map((b) => b?.val ?? null)), test: meanStd(bests.map((b) => b?.test ?? null)) };
+}
+
+/** The result fields every objective shares. */
+function resultBase(req: SearchRequest, model: EngineSearchResult['model']) {
+  return { space: req.space, objective: req.objective, strategy: req.strategy, dataset: req.dataset, model, ...(req.strategy === 'bo' ? { eiVariant: req.params.eiVariant ?? 'standard' } : {}) };
+}
+
+const poolInfo = (cells: SpacePool) => (cells.space !== 'nasbench201' ? { pool: { id: cells.id, description: cells.description, count: cells.count } } : {});
+
+/** `--objective file`: observations in, suggestions out; nothing is evaluated. */
+async function fileSuggestions(req: SearchRequest, deps: SearchDeps, opts: RunSearchOptions, t0: number): Promise<EngineSearchResult> {
+  const p = req.params;
+  if (p.text === undefined) throw new EngineError('badInput', 'the file objective needs the .cells text');
+  const k = positive('k', p.k, true) ?? 10;
+  let obs: SpaceFileObservations | undefined;
+  // The measured cells are placed in the pool before it is embedded (a DARTS cell the sample lacks joins it).
+  const { pool, cells, model } = await searchPool(req, deps, opts, (c) => {
+    try {
+      obs = req.space === 'nasbench201' ? fileObservations(p.text!, p.file ?? 'the file') : spaceFileObservations(c, p.text!, p.file ?? 'the file');
+    } catch (e) {
+      if (e instanceof FileObservationError) throw new EngineError('badInput', e.message);
+      throw e;
+    }
+  });
+  const o = obs!;
+  const seed = req.seeds[0];
+  // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
+  const strategy = deps.createStrategy(req.strategy, { seed, pool, ...(req.strategy === 'bo' ? { ...boOptions(req), initSize: 0, topK: k } : {}) });
+  strategy.tell(o.observations.map((x) => ({ index: x.index, reward: x.reward * REWARD_SCALE })));
+  const measured = new Set(o.observations.map((x) => x.index));
+  const suggestions: SearchFoundCell[] = [];
+  while (suggestions.length < k) {
+    const asked = strategy.ask(k - suggestions.length);
+    if (!asked.length) break;
+    for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(cells, i, undefined, undefined, undefined, 'none'));
+  }
+  const bestObs = o.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
+  const runs: SearchSeedResult[] = [{
+    seed, best: foundCell(cells, bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
+    stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
+  }];
+  return {
+    ...resultBase(req, model), budget: null, maxEvals: null,
+    objectiveInfo: {
+      objective: 'file', file: p.file ?? null, observations: o.observations.length, measuredCells: o.observations.reduce((a, x) => a + x.cells.length, 0),
+      unmeasuredCells: o.unmeasured, k, seed, ...(req.seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}), ...poolInfo(cells),
+    },
+    summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
+    runs, suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/** The bounds of a seed: given, the objective's default budget, or the space's / a table's default number of evaluations. */
+function searchBounds(req: SearchRequest, objective: Objective, table: UserTable | undefined): { budget?: number; maxEvals?: number } {
+  if (table && !table.hasCost && req.budget !== undefined) {
+    throw new EngineError('badInput', `${table.file} has no cost column, so a budget cannot bound the search: use --max-evals N (default ${TABLE_DEFAULT_MAX_EVALS})`);
+  }
+  const budget = req.budget ?? objective.defaultBudget;
+  let maxEvals = req.maxEvals;
+  if (budget === undefined && maxEvals === undefined) maxEvals = table ? TABLE_DEFAULT_MAX_EVALS : req.objective === 'command' ? DEFAULT_MAX_EVALS[req.space] : undefined;
+  if (budget === undefined && maxEvals === undefined) {
+    throw new EngineError('badInput', 'the command objective needs a bound: --budget SECONDS (wall seconds of evaluation) or --max-evals N');
+  }
+  return { budget, maxEvals };
+}
+
+/**
+ * Runs a whole search request as a pipeline: validated request → pool → objective → strategy per seed
+ * → loop → summary. Expected problems are EngineErrors (badInput, noModel, badModelDir, unknownSpace).
+ */
 export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = {}): Promise<EngineSearchResult> {
   const t0 = performance.now();
   const deps = opts.deps ?? DEFAULT_DEPS;
   const signal = opts.signal ?? new AbortController().signal;
-  const space = checkSpace(p.space);
-  if (!STRATEGY_NAMES.includes(p.strategy)) throw new EngineError('badInput', `unknown strategy '${String(p.strategy)}': expected ${STRATEGY_NAMES.join(', ')}`);
-  if (p.eiVariant !== undefined && p.eiVariant !== 'standard' && p.eiVariant !== 'reference') throw new EngineError('badInput', `unknown eiVariant '${String(p.eiVariant)}': expected standard or reference`);
-  if (!['benchmark', 'command', 'file'].includes(p.objective)) throw new EngineError('badInput', `unknown objective '${String(p.objective)}': expected benchmark, command or file`);
-  const seeds = p.seeds?.length ? p.seeds : [1];
-  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new EngineError('badInput', `seeds must be non-negative integers, got ${JSON.stringify(s)}`);
-  let budget = positive('budget', p.budget, false);
-  let maxEvals = positive('maxEvals', p.maxEvals, true);
-  positive('dartsPoolSize', p.dartsPoolSize, true);
-  if (p.dartsPoolSeed !== undefined && !(Number.isInteger(p.dartsPoolSeed) && p.dartsPoolSeed >= 0)) throw new EngineError('badInput', `dartsPoolSeed must be a non-negative integer, got ${JSON.stringify(p.dartsPoolSeed)}`);
-  const userTable = p.objective === 'benchmark' && p.table !== undefined && isUserTableFile(p.table);
-  const nb201Benchmark = p.objective === 'benchmark' && space === 'nasbench201' && !userTable;
-  const dataset: SearchDatasetName | null = nb201Benchmark ? (p.dataset ?? 'cifar10') : null;
-  if (dataset !== null && !isNb201Dataset(dataset)) throw new EngineError('badInput', `unknown dataset '${String(dataset)}': expected ${NB201_DATASETS.join(', ')}`);
-  const bo = p.strategy === 'bo' ? { topK: BO_SETTINGS[space].topK, eiTarget: BO_SETTINGS[space].eiTarget, ...(p.eiVariant ? { eiVariant: p.eiVariant } : {}) } : {};
+  const req = validateSearchRequest(p);
+  if (req.objective === 'file') return fileSuggestions(req, deps, opts, t0);
+  if (req.objective === 'command' && !p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
+  const prepared = await searchPool(req, deps, opts);
+  const { pool, cells, model, table } = prepared;
 
-  // --objective file: observations in, suggestions out; nothing is evaluated.
-  if (p.objective === 'file') {
-    if (p.text === undefined) throw new EngineError('badInput', 'the file objective needs the .cells text');
-    const k = positive('k', p.k, true) ?? 10;
-    let obs: { observations: { index: number; reward: number; cells: string[] }[]; unmeasured: number } | undefined;
-    const readObs = (cells: SpacePool) => {
-      try {
-        obs = space === 'nasbench201' ? fileObservations(p.text!, p.file ?? 'the file') : spaceFileObservations(cells, p.text!, p.file ?? 'the file');
-      } catch (e) {
-        if (e instanceof FileObjectiveError || e instanceof FileObservationError) throw new EngineError('badInput', e.message);
-        throw e;
-      }
-    };
-    // Measured DARTS cells the sample lacks join the pool before it is embedded.
-    const prepared = await preparePool(p, space, deps, opts, readObs);
-    const { pool, cells, model } = prepared;
-    const seed = seeds[0];
-    // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
-    const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { ...bo, initSize: 0, topK: k } : {}) });
-    strategy.tell(obs!.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
-    const measured = new Set(obs!.observations.map((o) => o.index));
-    const suggestions: SearchFoundCell[] = [];
-    while (suggestions.length < k) {
-      const asked = strategy.ask(k - suggestions.length);
-      if (!asked.length) break;
-      for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(cells, i, undefined, undefined, undefined, 'none'));
-    }
-    const bestObs = obs!.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
-    return {
-      space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}),
-      budget: null, maxEvals: null,
-      objectiveInfo: {
-        objective: 'file', file: p.file ?? null, observations: obs!.observations.length, measuredCells: obs!.observations.reduce((a, o) => a + o.cells.length, 0),
-        unmeasuredCells: obs!.unmeasured, k, seed, ...(seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}),
-        ...(space !== 'nasbench201' ? { pool: { id: cells.id, description: cells.description, count: cells.count } } : {}),
-      },
-      summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
-      runs: [{
-        seed, best: foundCell(cells, bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
-        stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
-      }],
-      suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
-    };
-  }
-
-  if (p.objective === 'command' && !p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
-  const { pool, cells, table, model } = await preparePool(p, space, deps, opts);
+  const objective = searchObjective(req, prepared);
   const runs: SearchSeedResult[] = [];
-  const base = { space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}) };
-
-  let objective: Objective;
+  let bounds: { budget?: number; maxEvals?: number };
   try {
-    if (p.objective === 'benchmark') {
-      objective = table ? new TableObjective(cells as TablePool) : new BenchmarkObjective({ dataset: dataset as SearchDatasetName, table: p.table });
-    } else {
-      objective = new CommandObjective({
-        command: p.command!, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command!), cwd: p.cwd,
-        ...(space !== 'nasbench201' ? { pool: cells } : {}),
-      });
-    }
-  } catch (e) {
-    if (e instanceof BenchmarkError || e instanceof CommandError) throw new EngineError('badInput', e.message);
-    throw e;
-  }
-  if (table && !table.hasCost && budget !== undefined) {
-    objective.close?.();
-    throw new EngineError('badInput', `${table.file} has no cost column, so a budget cannot bound the search: use --max-evals N (default ${TABLE_DEFAULT_MAX_EVALS})`);
-  }
-  budget ??= objective.defaultBudget;
-  if (budget === undefined && maxEvals === undefined) maxEvals = table ? TABLE_DEFAULT_MAX_EVALS : p.objective === 'command' ? DEFAULT_MAX_EVALS[space] : undefined;
-  if (budget === undefined && maxEvals === undefined) {
-    objective.close?.();
-    throw new EngineError('badInput', 'the command objective needs a bound: --budget SECONDS (wall seconds of evaluation) or --max-evals N');
-  }
-  const report = objective.kind === 'benchmark' ? 'benchmark' : 'accuracy';
-  try {
-    for (let si = 0; si < seeds.length && !signal.aborted; si++) {
-      const seed = seeds[si];
-      const strategy = deps.createStrategy(p.strategy, { seed, pool, ...bo });
-      const r = await searchLoop(strategy, objective, {
-        budget, maxEvals, signal,
-        onEvaluation: opts.onProgress ? (ev, best, used) => opts.onProgress!({
-          seed, seedIndex: si, seeds: seeds.length, evaluations: best.evaluations, budgetUsed: used, budget: budget ?? null, maxEvals: maxEvals ?? null,
-          last: record(ev), best: tracePoint(best),
-        }) : undefined,
-      });
-      const b = r.best as SearchEvaluation | null;
-      const run: SearchSeedResult = {
-        seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
-        evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
-        budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
-      };
-      if (p.traces) {
-        run.trace = r.trace.map(tracePoint);
-        run.evaluationsList = r.evaluations.map(record);
-      }
-      runs.push(run);
+    bounds = searchBounds(req, objective, table);
+    for (let si = 0; si < req.seeds.length && !signal.aborted; si++) {
+      runs.push(await runSeed(req, cells, seedStrategy(req, pool, deps, req.seeds[si]), objective, si, bounds, opts, signal));
     }
   } finally {
     objective.close?.();
   }
-  const bests = runs.map((r) => r.best);
-  const objectiveInfo = objective.metadata();
-  if (space !== 'nasbench201') objectiveInfo.pool = { id: cells.id, description: cells.description, count: cells.count };
   return {
-    ...base, budget: budget ?? null, maxEvals: maxEvals ?? null, objectiveInfo,
-    summary: { seeds: runs.length, reward: meanStd(bests.map((b) => b?.reward ?? null)), val: meanStd(bests.map((b) => b?.val ?? null)), test: meanStd(bests.map((b) => b?.test ?? null)) },
-    runs, stopped: signal.aborted ? 'cancelled' : 'completed', seconds: (performance.now() - t0) / 1000,
+    ...resultBase(req, model), budget: bounds.budget ?? null, maxEvals: bounds.maxEvals ?? null, objectiveInfo: { ...objective.metadata(), ...poolInfo(cells) },
+    summary: summarise(runs), runs, stopped: signal.aborted ? 'cancelled' : 'completed', seconds: (performance.now() - t0) / 1000,
   };
 }
 

@@ -18,11 +18,11 @@ import { NB101_ONEHOT_OPS } from '../../core/spaces/nasbench101';
 import { formatArch, NB201_ONEHOT_OPS } from '../../core/spaces/nasbench201';
 import { stripBom } from '../../core/text';
 import type { ProgressFn } from '../data/dataset';
-import { cacheDir } from '../query/paths';
+import { cacheDir } from '../paths';
 import type { Objective, SearchEvaluation } from './objectives/types';
 import { DartsPool, dartsPool } from './pools/darts';
-import { nb101Pool, type Nb101Pool } from './pools/nasbench101';
-import { Nb201Pool } from './pools/nasbench201';
+import type { Nb101Pool } from './pools/nasbench101';
+import { ENGINE_SPACES } from '../spaces';
 import { TablePool } from './pools/table';
 import type { SpacePool } from './pools/types';
 import { isUserTableFile, readUserTable, TableError, type UserTable } from './userTable';
@@ -61,7 +61,7 @@ let nb101Dir: string | undefined;
 export function sharedNb101Pool(onProgress?: ProgressFn): Nb101Pool {
   const dir = cacheDir();
   if (!nb101 || nb101Dir !== dir) {
-    nb101 = nb101Pool(dir, onProgress);
+    nb101 = ENGINE_SPACES.nasbench101.searchPool({ cacheDir: dir, onProgress }) as Nb101Pool;
     nb101Dir = dir;
   }
   return nb101;
@@ -88,11 +88,8 @@ export function openSearchPool(req: PoolRequest): OpenedPool {
     });
     return { pool: new TablePool(table), table };
   }
-  switch (req.space) {
-    case 'nasbench101': return { pool: sharedNb101Pool(req.onProgress) };
-    case 'nasbench201': return { pool: new Nb201Pool() };
-    case 'darts': return { pool: dartsPool({ count: req.dartsPoolSize, seed: req.dartsPoolSeed, cacheDir: cacheDir(), onProgress: req.onProgress }) };
-  }
+  if (req.space === 'nasbench101') return { pool: sharedNb101Pool(req.onProgress) };
+  return { pool: ENGINE_SPACES[req.space].searchPool({ cacheDir: cacheDir(), dartsPoolSize: req.dartsPoolSize, dartsPoolSeed: req.dartsPoolSeed, onProgress: req.onProgress }) };
 }
 
 /**

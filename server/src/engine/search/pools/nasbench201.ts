@@ -4,22 +4,12 @@
  * gets one of the 4 other ops.
  */
 import type { CellSpec } from '../../../core/cellSpec';
-import { formatArch, nb201Index, NB201_OPS, NB201_SIZE, nb201OpsAt } from '../../../core/spaces/nasbench201';
-import type { DiscreteRng } from '../../../core/spaces/mutation';
+import { formatArch, nb201Index, NB201_SIZE, nb201OpsAt } from '../../../core/spaces/nasbench201';
 import { loadNb201 } from '../../data/nasbench201Data';
 import type { Dataset } from '../../data/dataset';
 import { mutateNb201 } from '../pool';
 import type { SearchRng } from '../types';
 import type { SpacePool } from './types';
-
-/** The NB201 mutation on ops: one edge, chosen uniformly, gets one of the 4 other ops. */
-export function mutateNb201Ops(ops: readonly string[], rng: DiscreteRng): string[] {
-  const out = ops.slice();
-  const e = rng.int(6);
-  const others = NB201_OPS.filter((o) => o !== out[e]);
-  out[e] = others[rng.int(others.length)];
-  return out;
-}
 
 export class Nb201Pool implements SpacePool {
   readonly space = 'nasbench201' as const;

@@ -10,13 +10,12 @@
  */
 import type { CellSpec } from '../../../core/cellSpec';
 import { encodeCell } from '../../../core/cellSpec';
-import { mutateDartsPair, mutateNb101 } from '../../../core/spaces/mutation';
+import { spaceOf } from '../../../core/spaces';
 import { dartsHash, DARTS_OPS } from '../../../core/spaces/darts';
 import { NB201_OPS } from '../../../core/spaces/nasbench201';
 import type { SearchRng } from '../types';
 import type { TableRow, UserTable } from '../userTable';
 import { computeFacts } from '../../../core/cellSpec';
-import { mutateNb201Ops } from './nasbench201';
 import type { SpacePool } from './types';
 
 /** Tries of the space's mutation before falling back to the nearest rows. */
@@ -105,15 +104,9 @@ export class TablePool implements SpacePool {
   }
 }
 
+/** The space module's own mutation (core/spaces/<id> `mutate`). */
 function mutateSpec(spec: CellSpec, rng: SearchRng): CellSpec {
-  switch (spec.space) {
-    case 'nasbench101': return { space: 'nasbench101', ...mutateNb101(spec, rng) };
-    case 'nasbench201': return { space: 'nasbench201', ops: mutateNb201Ops(spec.ops, rng) };
-    case 'darts': {
-      const m = mutateDartsPair(spec.normal, spec.reduceGiven ? spec.reduce : undefined, rng);
-      return { space: 'darts', normal: m.normal, reduce: m.reduce ?? m.normal, reduceGiven: !!m.reduce };
-    }
-  }
+  return (spaceOf(spec) as unknown as { mutate: (s: CellSpec, r: SearchRng) => CellSpec }).mutate(spec, rng);
 }
 
 /** One symbol per discrete field (see the file comment). */
