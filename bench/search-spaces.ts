@@ -16,6 +16,11 @@ import { join } from 'node:path';
 import type { EngineSearchParams, EngineSearchResult } from '../server/src/protocol';
 import { runSearch } from '../server/src/engine/search/run';
 import { readUserTable } from '../server/src/engine/search/userTable';
+import { selectBackend, type BackendName } from '../server/src/engine/backend';
+import { openModel } from '../server/src/engine/query/model';
+import { resolveModel } from '../server/src/engine/paths';
+import { openSearchPool } from '../server/src/engine/search/spaceSearch';
+import { poolEmbeddings } from '../server/src/engine/search/pools/embeddings';
 import { USER_TABLES_DIR } from '../scripts/build-tables';
 
 function arg(name: string): string | undefined {
@@ -25,30 +30,31 @@ function arg(name: string): string | undefined {
 
 interface Row { strategy: string; mean: number; std: number; regret: number; hits: number; seconds: number }
 
-async function bench(space: 'nasbench101' | 'darts', table: string, model: string | undefined, evals: number, seeds: number[]): Promise<{ rows: Row[]; best: number; cells: number; embedSeconds: number | null }> {
+async function bench(space: 'nasbench101' | 'darts', table: string, model: string | undefined, evals: number, seeds: number[]): Promise<{ rows: Row[]; best: number; cells: number; embed: string | null }> {
   const t = readUserTable(table);
   const best = Math.max(...t.rows.map((r) => r.reward));
   const rows: Row[] = [];
-  let embedSeconds: number | null = null;
+  let embed: string | null = null;
+  if (model) {
+    // The table's embeddings with this model: computed on first use, then read from the model's cache.
+    await selectBackend((process.env.ARCH2VEC_BACKEND as BackendName | undefined) ?? 'auto');
+    const qm = openModel(resolveModel({ model }));
+    const { pool } = openSearchPool({ space, table });
+    const e = await poolEmbeddings(qm, pool);
+    embed = `${e.source}, ${e.seconds.toFixed(2)} s for ${pool.count} cells × ${e.dim} dims${e.file ? ` (${e.file})` : ''}`;
+    qm.dispose();
+  }
   for (const strategy of ['rs', 're', 'bo', 'rl'] as const) {
     if ((strategy === 'bo' || strategy === 'rl') && !model) continue;
     const t0 = performance.now();
-    let prepStart = 0;
     const p: EngineSearchParams = { space, objective: 'benchmark', strategy, table, maxEvals: evals, seeds, modelDir: model, traces: false };
-    const r: EngineSearchResult = await runSearch(p, {
-      onPrepare: (what, done, total) => {
-        if (what.startsWith('embedding')) {
-          if (done === 0 || prepStart === 0) prepStart = performance.now();
-          if (done === total && embedSeconds === null) embedSeconds = (performance.now() - prepStart) / 1000;
-        }
-      },
-    });
+    const r: EngineSearchResult = await runSearch(p);
     const v = r.runs.map((x) => x.best?.reward ?? NaN);
     const mean = v.reduce((a, b) => a + b, 0) / v.length;
     const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
     rows.push({ strategy, mean, std, regret: best - mean, hits: v.filter((x) => Math.abs(x - best) < 1e-9).length, seconds: (performance.now() - t0) / 1000 });
   }
-  return { rows, best, cells: t.rows.length, embedSeconds };
+  return { rows, best, cells: t.rows.length, embed };
 }
 
 async function main() {
@@ -61,7 +67,7 @@ async function main() {
   for (const tb of tables) {
     const r = await bench(tb.space, tb.file, tb.model, tb.evals, seeds);
     console.log(`\n${tb.space} table ${tb.file}: ${r.cells} cells, best ${r.best.toFixed(2)}; ${tb.evals} evaluations per seed, seeds 1..${n}; model ${tb.model ?? '(none: bo/rl skipped)'}`);
-    if (r.embedSeconds !== null) console.log(`embedding the table's cells: ${r.embedSeconds.toFixed(1)} s`);
+    if (r.embed !== null) console.log(`table embeddings: ${r.embed}`);
     console.log('strategy | best reward (mean ± std) | regret to table best | found the best | wall s');
     for (const x of r.rows) console.log(`${x.strategy.padEnd(8)} | ${x.mean.toFixed(3)} ± ${x.std.toFixed(3)} | ${x.regret.toFixed(3)} | ${x.hits}/${n} | ${x.seconds.toFixed(1)}`);
   }

@@ -124,7 +124,7 @@ describe('benchmark objective on the real tables', () => {
 describe('latent strategies on the DARTS pool and the file objective', () => {
   test('bo and rl search the sampled pool with the model\'s own embeddings; seeded', async () => {
     for (const strategy of ['bo', 'rl'] as const) {
-      const p: Partial<EngineSearchParams> = { space: 'darts', strategy, objective: 'command', command: `node ${EVAL} {json}`, maxEvals: 10, parallel: 2, dartsPoolSize: 2000, modelDir: dartsModel, seeds: [2] };
+      const p: Partial<EngineSearchParams> = { space: 'darts', strategy, objective: 'command', command: `node ${EVAL} {json}`, maxEvals: 10, dartsPoolSize: 2000, modelDir: dartsModel, seeds: [2] }; // sequential: with parallel evaluations the tell order (completion order) varies
       const a = await run({ ...p, log: join(tmp, `lat-${strategy}-a.jsonl`) });
       const b = await run({ ...p, log: join(tmp, `lat-${strategy}-b.jsonl`) });
       checkRuns(a);
