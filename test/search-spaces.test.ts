@@ -130,6 +130,9 @@ describe('latent strategies on the DARTS pool and the file objective', () => {
       checkRuns(a);
       assert.deepEqual(a.runs[0].evaluationsList!.map((e) => e.index), b.runs[0].evaluationsList!.map((e) => e.index));
     }
+    // No --darts-pool: bo / rl search the model's own training sample (2,000 cells, seed 3), whose embeddings it has.
+    const own = await run({ space: 'darts', strategy: 'bo', objective: 'command', command: `node ${EVAL} {json}`, maxEvals: 2, modelDir: dartsModel, log: join(tmp, 'own.jsonl') });
+    assert.equal((own.objectiveInfo as { pool: { id: string } }).pool.id, 'darts:2000:seed3');
   });
 
   test('file objective in DARTS: measured cells (one not in the sample) → suggestions from the pool', async () => {

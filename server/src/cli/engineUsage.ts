@@ -28,7 +28,9 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
       rows). bo, rl: arch2vec latent space of the space's last trained or shipped model (the pool's
       embeddings are computed once and cached in the model directory); re, rs: baselines on the
       discrete encoding with the space's own mutation. --table: your measurements (JSONL / CSV, see
-      docs/tables.md). DARTS command searches default to the paper's 100 evaluations. Prints mean ± std over seeds of the validation and test accuracy of the
+      docs/tables.md). DARTS command searches default to the paper's 100 evaluations; DARTS bo / rl
+      without --darts-pool search the model's own training sample (its embeddings are ready).
+      Prints mean ± std over seeds of the validation and test accuracy of the
       best-by-validation cell and the found cells as .cells text; --json adds per-seed traces.
       benchmark: reward = 12-epoch validation accuracy, cost = simulated training seconds; default
       budgets 12,000 / 500,000 / 1,400,000 s. command: {cell} = a .cells file with the cell, {json} =

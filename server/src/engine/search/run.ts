@@ -34,7 +34,8 @@ import { NB201_SIZE } from '../../core/spaces/nasbench201';
 import { selectBackend, type BackendName } from '../backend';
 import type { ProgressFn } from '../data/dataset';
 import { openModel } from '../query/model';
-import { readEmbeddings } from '../store/modelDir';
+import { FILES, readEmbeddings, readJson } from '../store/modelDir';
+import type { ModelDirConfig } from '../../protocol/modelDir';
 import { checkSpace, EngineError } from '../errors';
 import { arch2vecHome, resolveModel, type ResolvedModel } from '../paths';
 import {
@@ -328,17 +329,28 @@ async function searchPool(req: SearchRequest, deps: SearchDeps, opts: RunSearchO
     return { pool: deps.createPool({ data: e.data, dim: e.dim }), cells, model: { dir: e.resolved.dir, source: e.resolved.source } };
   }
   const progress: ProgressFn = (q) => opts.onPrepare?.(`${req.space} pool: ${q.phase}${q.message ? ` (${q.message})` : ''}`, q.done, q.total);
+  const resolved = latent ? resolveModel({ model: p.modelDir, space: req.space }) : undefined;
+  let { dartsPoolSize, dartsPoolSeed } = p;
+  if (resolved && req.space === 'darts' && dartsPoolSize === undefined && dartsPoolSeed === undefined) {
+    // bo / rl without an explicit pool: the model's own training sample, whose embeddings it already has.
+    let config: ModelDirConfig | undefined;
+    try {
+      config = readJson<ModelDirConfig>(resolved.dir, FILES.config);
+    } catch {
+      config = undefined; // opening the model below says what is wrong with it
+    }
+    if (config?.space === 'darts' && config.data.dartsPool) ({ dartsPoolSize, dartsPoolSeed } = { dartsPoolSize: config.data.dartsPool, dartsPoolSeed: config.train.seed });
+  }
   let opened;
   try {
-    opened = openSearchPool({ space: req.space, table: req.userTable ? p.table : undefined, dartsPoolSize: p.dartsPoolSize, dartsPoolSeed: p.dartsPoolSeed, onProgress: progress });
+    opened = openSearchPool({ space: req.space, table: req.userTable ? p.table : undefined, dartsPoolSize, dartsPoolSeed, onProgress: progress });
   } catch (e) {
     if (e instanceof TableError || e instanceof RangeError) throw new EngineError('badInput', e.message);
     throw e;
   }
   const cells = opened.pool;
   addCells?.(cells);
-  if (!latent) return { pool: cells, cells, table: opened.table, model: null };
-  const resolved = resolveModel({ model: p.modelDir, space: req.space });
+  if (!resolved) return { pool: cells, cells, table: opened.table, model: null };
   await (opts.backend ? opts.backend() : (backendOnce ??= selectBackend((process.env.ARCH2VEC_BACKEND as BackendName | undefined) ?? 'auto')));
   const qm = openModel(resolved);
   try {
