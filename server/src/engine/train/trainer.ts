@@ -181,6 +181,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const opsBuf = new Float32Array(B * n * d);
 
   const saveCheckpoint = async (epoch: number, batch: number) => {
+    stepper.syncModel();
     const meta: CheckpointMeta = { epoch, batch, adamStep: stepper.adamStep, samplerState: sampler.getState(), configKey: key };
     writeTensors(opts.modelDir, FILES.checkpoint, meta, await snapshot(model, stepper));
     writeJson(opts.modelDir, FILES.metrics, metrics);
@@ -227,6 +228,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
       const seconds = (performance.now() - t0) / 1000;
       startBatch = 0;
       report({ phase: 'metrics', epoch: epoch + 1, epochs: train.epochs, step: steps, steps, message: 'held-out reconstruction, validity, uniqueness' });
+      stepper.syncModel();
       const recon = await reconstruction(model, ds, split.heldOut);
       let generative: GenerativeMetrics | undefined;
       const samples = opts.validitySamples ?? 10_000;
