@@ -21,7 +21,7 @@ import { Rng } from '../data/random';
 export type MatMul = (a: Float32Array, m: number, k: number, b: Float32Array, n: number) => Float32Array;
 
 /** Plain JS product (i-k-j order), used for the small ones and as a fallback. */
-export function jsMatMul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, out = new Float32Array(m * n)): Float32Array {
+export function jsMatMul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, out: Float32Array = new Float32Array(m * n)): Float32Array {
   const row = new Float64Array(n);
   for (let i = 0; i < m; i++) {
     row.fill(0);
@@ -36,7 +36,7 @@ export function jsMatMul(a: Float32Array, m: number, k: number, b: Float32Array,
   return out;
 }
 
-export function transpose(a: Float32Array, m: number, n: number, out = new Float32Array(m * n)): Float32Array {
+export function transpose(a: Float32Array, m: number, n: number, out: Float32Array = new Float32Array(m * n)): Float32Array {
   for (let i = 0; i < m; i++) {
     const o = i * n;
     for (let j = 0; j < n; j++) out[j * m + i] = a[o + j];
@@ -124,51 +124,67 @@ export class HostArch2vec {
 
   /** out = (1+ε)·h + Ã·h (Ã symmetric, so the same map is its own transpose for the backward pass). */
   private static aggregate(h: Float32Array, c: number, onePlusEps: number, e: { rows: Int32Array; cols: Int32Array; w: Float32Array }, out: Float32Array) {
-    const acc = new Float64Array(h.length);
-    for (let i = 0; i < h.length; i++) acc[i] = onePlusEps * h[i];
+    // out must not alias h. Float32 accumulation over ≤ 2n-2 terms of equal magnitude: ~1e-7 relative.
+    for (let i = 0; i < h.length; i++) out[i] = onePlusEps * h[i];
     for (let t = 0; t < e.rows.length; t++) {
       const ro = e.rows[t] * c;
       const co = e.cols[t] * c;
       const w = e.w[t];
-      for (let k = 0; k < c; k++) acc[ro + k] += w * h[co + k];
+      for (let k = 0; k < c; k++) out[ro + k] += w * h[co + k];
     }
-    for (let i = 0; i < h.length; i++) out[i] = acc[i];
+  }
+
+  /** Scratch buffers reused across steps (a step allocates almost nothing: GC was ~5% of a step). */
+  private readonly scratch = new Map<string, Float32Array>();
+  private buf(key: string, n: number): Float32Array {
+    let b = this.scratch.get(key);
+    if (!b || b.length < n) {
+      b = new Float32Array(n);
+      this.scratch.set(key, b);
+    }
+    return b.subarray(0, n);
   }
 
   /**
-   * Batch norm + ReLU over rows, in place on `u` → `a`; stores x̂ and 1/√(σ²+ε) for the backward pass
-   * and, in train mode, the new running statistics in `statsOut` (PyTorch's momentum update with the
-   * unbiased variance).
+   * Batch norm + ReLU over rows of u = x·W (the Linear's bias `bias` not yet added: in train mode it
+   * cancels against the batch mean, in eval mode it is folded into the running mean). Writes x̂ and
+   * the ReLU output `a`, and 1/√(σ²+ε) for the backward pass; in train mode also the new running
+   * statistics into `statsOut` (PyTorch's momentum update, unbiased variance). Two passes over u.
    */
-  private bnRelu(u: Float32Array, rows: number, p: Float32Array, g: number, be: number, rm: number, rv: number, mode: Mode, statsOut: Float32Array | undefined, statsBase: number, xhat: Float32Array, invstd: Float64Array, a: Float32Array) {
+  private bnRelu(u: Float32Array, rows: number, p: Float32Array, bias: number, g: number, be: number, rm: number, rv: number, mode: Mode, statsOut: Float32Array | undefined, statsBase: number, xhat: Float32Array, invstd: Float64Array, a: Float32Array) {
     const H = this.config.hidden;
     const mean = new Float64Array(H);
+    const gam = new Float64Array(H);
+    const bet = new Float64Array(H);
+    for (let c = 0; c < H; c++) {
+      gam[c] = p[g + c];
+      bet[c] = p[be + c];
+    }
     if (mode === 'train') {
-      const sq = new Float64Array(H);
-      for (let r = 0; r < rows; r++) {
-        const o = r * H;
-        for (let c = 0; c < H; c++) mean[c] += u[o + c];
-      }
-      for (let c = 0; c < H; c++) mean[c] /= rows;
+      const s1 = new Float64Array(H);
+      const s2 = new Float64Array(H);
       for (let r = 0; r < rows; r++) {
         const o = r * H;
         for (let c = 0; c < H; c++) {
-          const d = u[o + c] - mean[c];
-          sq[c] += d * d;
+          const x = u[o + c];
+          s1[c] += x;
+          s2[c] += x * x;
         }
       }
       const mom = this.config.bnMomentum;
       for (let c = 0; c < H; c++) {
-        const v = sq[c] / rows;
+        const m = s1[c] / rows;
+        const v = Math.max(0, s2[c] / rows - m * m);
+        mean[c] = m;
         invstd[c] = 1 / Math.sqrt(v + this.config.bnEpsilon);
         if (statsOut) {
-          statsOut[rm - statsBase + c] = p[rm + c] * (1 - mom) + mean[c] * mom;
+          statsOut[rm - statsBase + c] = p[rm + c] * (1 - mom) + (m + p[bias + c]) * mom;
           statsOut[rv - statsBase + c] = p[rv + c] * (1 - mom) + (v * rows / Math.max(1, rows - 1)) * mom;
         }
       }
     } else {
       for (let c = 0; c < H; c++) {
-        mean[c] = p[rm + c];
+        mean[c] = p[rm + c] - p[bias + c];
         invstd[c] = 1 / Math.sqrt(p[rv + c] + this.config.bnEpsilon);
       }
     }
@@ -177,78 +193,71 @@ export class HostArch2vec {
       for (let c = 0; c < H; c++) {
         const x = (u[o + c] - mean[c]) * invstd[c];
         xhat[o + c] = x;
-        const y = p[g + c] * x + p[be + c];
+        const y = gam[c] * x + bet[c];
         a[o + c] = y > 0 ? y : 0;
       }
     }
   }
 
   /**
-   * Backward through ReLU and batch norm: `da` (gradient at the ReLU output) → returns dU; adds dγ, dβ
-   * into `grad`. Train mode differentiates through the batch statistics.
+   * Backward through ReLU and batch norm: `da` (gradient at the ReLU output) → dU (into `out`); adds dγ,
+   * dβ and the preceding Linear's bias gradient Σ dU into `grad`. Train mode differentiates through the
+   * batch statistics. Two passes.
    */
-  private bnReluBackward(da: Float32Array, a: Float32Array, xhat: Float32Array, invstd: Float64Array, rows: number, p: Float32Array, g: number, be: number, mode: Mode, grad: Float32Array): Float32Array {
+  private bnReluBackward(da: Float32Array, a: Float32Array, xhat: Float32Array, invstd: Float64Array, rows: number, p: Float32Array, bias: number, g: number, be: number, mode: Mode, grad: Float32Array, out: Float32Array): Float32Array {
     const H = this.config.hidden;
     const dbeta = new Float64Array(H);
     const dgamma = new Float64Array(H);
-    const gy = new Float32Array(rows * H);
     for (let r = 0; r < rows; r++) {
       const o = r * H;
       for (let c = 0; c < H; c++) {
         const v = a[o + c] > 0 ? da[o + c] : 0;
-        gy[o + c] = v;
+        out[o + c] = v;
         dbeta[c] += v;
         dgamma[c] += v * xhat[o + c];
       }
     }
     const scale = new Float64Array(H);
+    const mb = new Float64Array(H);
+    const mg = new Float64Array(H);
+    const train = mode === 'train';
     for (let c = 0; c < H; c++) {
       grad[g + c] += dgamma[c];
       grad[be + c] += dbeta[c];
       scale[c] = p[g + c] * invstd[c];
+      mb[c] = train ? dbeta[c] / rows : 0;
+      mg[c] = train ? dgamma[c] / rows : 0;
     }
-    if (mode === 'train') {
+    const db = new Float64Array(H);
+    for (let r = 0; r < rows; r++) {
+      const o = r * H;
       for (let c = 0; c < H; c++) {
-        dbeta[c] /= rows;
-        dgamma[c] /= rows;
-      }
-      for (let r = 0; r < rows; r++) {
-        const o = r * H;
-        for (let c = 0; c < H; c++) gy[o + c] = scale[c] * (gy[o + c] - dbeta[c] - xhat[o + c] * dgamma[c]);
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        const o = r * H;
-        for (let c = 0; c < H; c++) gy[o + c] *= scale[c];
+        const v = scale[c] * (out[o + c] - mb[c] - xhat[o + c] * mg[c]);
+        out[o + c] = v;
+        db[c] += v;
       }
     }
-    return gy;
+    for (let c = 0; c < H; c++) grad[bias + c] += db[c];
+    return out;
   }
 
-  /** x·W + b with W at `w` ([k, n]) in the flat vector. */
+  /** x·W (+ b when `b` ≥ 0) with W at `w` ([k, n]) in the flat vector. */
   private dense(x: Float32Array, rows: number, k: number, p: Float32Array, w: number, b: number, n: number): Float32Array {
     const out = this.matmul(x, rows, k, p.subarray(w, w + k * n), n);
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let c = 0; c < n; c++) out[o + c] += p[b + c];
+    if (b >= 0) {
+      for (let r = 0; r < rows; r++) {
+        const o = r * n;
+        for (let c = 0; c < n; c++) out[o + c] += p[b + c];
+      }
     }
     return out;
   }
 
-  /**
-   * Backward of x·W + b: dW (= xᵀ·dy) and db added into `grad`; returns dx = dy·Wᵀ unless `needDx` is false.
-   */
-  private denseBackward(dy: Float32Array, x: Float32Array, rows: number, k: number, p: Float32Array, w: number, b: number, n: number, grad: Float32Array, needDx = true): Float32Array | undefined {
-    const dW = this.matmul(transpose(x, rows, k), k, rows, dy, n);
+  /** Backward of x·W: dW (= xᵀ·dy) added into `grad`; returns dx = dy·Wᵀ. (Bias gradients: the callers.) */
+  private denseBackward(dy: Float32Array, x: Float32Array, rows: number, k: number, p: Float32Array, w: number, n: number, grad: Float32Array): Float32Array {
+    const dW = this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n);
     for (let i = 0; i < k * n; i++) grad[w + i] += dW[i];
-    const db = new Float64Array(n);
-    for (let r = 0; r < rows; r++) {
-      const o = r * n;
-      for (let c = 0; c < n; c++) db[c] += dy[o + c];
-    }
-    for (let c = 0; c < n; c++) grad[b + c] += db[c];
-    if (!needDx) return undefined;
-    return this.matmul(dy, rows, n, transpose(p.subarray(w, w + k * n), k, n), k);
+    return this.matmul(dy, rows, n, transpose(p.subarray(w, w + k * n), k, n, this.buf('wT', k * n)), k);
   }
 
   /** The encoder trunk: the last GIN layer's output plus what the backward pass needs. */
@@ -260,19 +269,20 @@ export class HostArch2vec {
     let h = ops.subarray(0, rows * d);
     let c = d;
     const statsBase = this.layout.trainableSize;
-    for (const L of this.L) {
-      const agg = new Float32Array(rows * c);
+    for (let l = 0; l < this.L.length; l++) {
+      const L = this.L[l];
+      const agg = this.buf(`agg${l}`, rows * c);
       HostArch2vec.aggregate(h, c, 1 + p[L.eps], edges, agg);
-      const u1 = this.dense(agg, rows, c, p, L.w1, L.b1, H);
-      const xhat1 = new Float32Array(rows * H);
+      const u1 = this.dense(agg, rows, c, p, L.w1, -1, H);
+      const xhat1 = this.buf(`xhat1.${l}`, rows * H);
       const inv1 = new Float64Array(H);
-      const a1 = new Float32Array(rows * H);
-      this.bnRelu(u1, rows, p, L.g1, L.be1, L.rm1, L.rv1, mode, statsOut, statsBase, xhat1, inv1, a1);
-      const u2 = this.dense(a1, rows, H, p, L.w2, L.b2, H);
-      const xhat2 = new Float32Array(rows * H);
+      const a1 = this.buf(`a1.${l}`, rows * H);
+      this.bnRelu(u1, rows, p, L.b1, L.g1, L.be1, L.rm1, L.rv1, mode, statsOut, statsBase, xhat1, inv1, a1);
+      const u2 = this.dense(a1, rows, H, p, L.w2, -1, H);
+      const xhat2 = this.buf(`xhat2.${l}`, rows * H);
       const inv2 = new Float64Array(H);
-      const out = new Float32Array(rows * H);
-      this.bnRelu(u2, rows, p, L.g2, L.be2, L.rm2, L.rv2, mode, statsOut, statsBase, xhat2, inv2, out);
+      const out = this.buf(`h${l}`, rows * H);
+      this.bnRelu(u2, rows, p, L.b2, L.g2, L.be2, L.rm2, L.rv2, mode, statsOut, statsBase, xhat2, inv2, out);
       caches.push({ hIn: h, cIn: c, agg, xhat1, inv1, a1, xhat2, inv2, h: out });
       h = out;
       c = H;
@@ -406,7 +416,7 @@ export class HostArch2vec {
     adjLoss *= cAdj;
 
     // Heads backward.
-    const dWHead = this.matmul(transpose(h, rows, H), H, rows, dHead, 2 * Z);
+    const dWHead = this.matmul(transpose(h, rows, H, this.buf('xT', rows * H)), H, rows, dHead, 2 * Z);
     for (let r = 0; r < H; r++) {
       for (let k = 0; k < Z; k++) {
         grad[muW + r * Z + k] += dWHead[r * 2 * Z + k];
@@ -425,16 +435,16 @@ export class HostArch2vec {
     for (let l = this.L.length - 1; l >= 0; l--) {
       const L = this.L[l];
       const cch = caches[l];
-      const du2 = this.bnReluBackward(dh, cch.h, cch.xhat2, cch.inv2, rows, p, L.g2, L.be2, mode, grad);
-      const da1 = this.denseBackward(du2, cch.a1, rows, H, p, L.w2, L.b2, H, grad)!;
-      const du1 = this.bnReluBackward(da1, cch.a1, cch.xhat1, cch.inv1, rows, p, L.g1, L.be1, mode, grad);
-      const dagg = this.denseBackward(du1, cch.agg, rows, cch.cIn, p, L.w1, L.b1, H, grad)!;
+      const du2 = this.bnReluBackward(dh, cch.h, cch.xhat2, cch.inv2, rows, p, L.b2, L.g2, L.be2, mode, grad, this.buf('du2', rows * H));
+      const da1 = this.denseBackward(du2, cch.a1, rows, H, p, L.w2, H, grad);
+      const du1 = this.bnReluBackward(da1, cch.a1, cch.xhat1, cch.inv1, rows, p, L.b1, L.g1, L.be1, mode, grad, this.buf('du1', rows * H));
+      const dagg = this.denseBackward(du1, cch.agg, rows, cch.cIn, p, L.w1, H, grad);
       // agg = (1+ε)·h + Ã·h: dε = Σ dagg ⊙ h; dh = (1+ε)·dagg + Ã·dagg.
       let de = 0;
       for (let i = 0; i < dagg.length; i++) de += dagg[i] * cch.hIn[i];
       grad[L.eps] += de;
       if (l > 0) {
-        const next = new Float32Array(dagg.length);
+        const next = this.buf(`dh${l % 2}`, dagg.length);
         HostArch2vec.aggregate(dagg, cch.cIn, 1 + p[L.eps], edges, next);
         dh = next;
       }

@@ -1,0 +1,30 @@
+import { selectBackend } from './server/src/engine/backend';
+import { loadNb201 } from './server/src/engine/data/nasbench201Data';
+import { Rng } from './server/src/engine/data/random';
+import { Arch2vecModel } from './server/src/engine/model/arch2vecModel';
+import { modelConfigFor } from './server/src/engine/model/config';
+import { HostArch2vec, type MatMul } from './server/src/engine/model/hostModel';
+import { tfMatMul } from './server/src/engine/model/tfMatMul';
+import { flatLayout, readParams } from './server/src/engine/train/shard';
+async function main() {
+  await selectBackend('wasm');
+  const ds = loadNb201();
+  const model = new Arch2vecModel(modelConfigFor(8, 7), new Rng(3));
+  const layout = flatLayout(model);
+  const params = readParams(model, layout);
+  const inner = tfMatMul();
+  let mmTime = 0; let calls = 0; const shapes = new Map<string, number>();
+  const mm: MatMul = (a, m, k, b, n) => { const t0 = performance.now(); const r = inner(a, m, k, b, n); const dt = performance.now() - t0; mmTime += dt; calls++; const key = `${m}x${k}x${n}`; shapes.set(key, (shapes.get(key) ?? 0) + dt); return r; };
+  const host = new HostArch2vec(model.config, layout, mm);
+  const B = 32; const adj = new Float32Array(B * 64); const ops = new Float32Array(B * 56);
+  for (let s = 0; s < B; s++) ds.fillEncoding(s * 7, adj, ops, s);
+  const grad = new Float32Array(layout.trainableSize); const stats = new Float32Array(layout.total - layout.trainableSize);
+  for (let i = 0; i < 10; i++) host.step(params, adj, ops, B, { mode: 'train', seed: i, globalBatch: B }, grad, stats);
+  mmTime = 0; calls = 0; shapes.clear();
+  const N = 40; const t0 = performance.now();
+  for (let i = 0; i < N; i++) host.step(params, adj, ops, B, { mode: 'train', seed: i, globalBatch: B }, grad, stats);
+  const total = (performance.now() - t0) / N;
+  console.log(`step ${total.toFixed(2)} ms, matmul ${(mmTime / N).toFixed(2)} ms in ${calls / N} calls; ${(B / total * 1000).toFixed(0)} graphs/s`);
+  for (const [k, v] of shapes) console.log(k, (v / N).toFixed(3));
+}
+main();
