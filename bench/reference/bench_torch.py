@@ -15,6 +15,7 @@ forcing 2 torch threads oversubscribes the 2 cores, see docs/machine-facts.md):
   nb201 eval    the same step with the model in eval mode (the reference trains that way after epoch 1)
   nb101 train   the train-mode step on 7-node, 5-column NB101 cells (500 real cells, cycled)
   embed         eval-mode mu for all 15,625 NB201 cells in chunks of 500, node mean (no gradients)
+  knn           exact 10-NN over 423,624 x 16 (matmul expansion + topk), median over 200 queries
 """
 import argparse
 import json
@@ -100,6 +101,25 @@ def bench_embed(ops, adj, repeats=5, chunk=500):
     return {'cells': ops.shape[0], 'best_s': times[0], 'median_s': times[len(times) // 2]}
 
 
+def bench_knn(count=423624, dim=16, queries=200, k=10):
+    """Exact k-NN as a PyTorch user writes it: precomputed squared norms, ||x||^2 - 2 x.q + ||q||^2 as
+    one matrix-vector product, torch.topk (no full sort). Random normal table (the NB101 space's size)."""
+    g = torch.Generator().manual_seed(1)
+    table = torch.randn(count, dim, generator=g)
+    norms = (table * table).sum(1)
+    times = []
+    for r in range(queries + 20):
+        q = torch.randn(dim, generator=g)
+        t0 = time.perf_counter()
+        d = norms - 2 * (table @ q) + (q * q).sum()
+        torch.topk(d, k, largest=False)
+        dt = time.perf_counter() - t0
+        if r >= 20:
+            times.append(dt * 1000)
+    times.sort()
+    return {'count': count, 'dim': dim, 'median_ms': times[len(times) // 2], 'min_ms': times[0]}
+
+
 def show(what, r):
     print('%s: %.0f graphs/s overall, 1-s windows median %.0f / best %.0f (%d steps in %.1f s, loss %.3f -> %.3f)' % (
         what, r['graphs_per_s'], r['median_window'], r['best_window'], r['steps'], r['seconds'], r['loss_first'], r['loss_last']), flush=True)
@@ -109,8 +129,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--seconds', type=float, default=15.0)
     ap.add_argument('--json', help='also write the results to this file')
-    ap.add_argument('--only', default='nb201_train,nb201_eval,nb101_train,embed',
-                    help='comma-separated subset of nb201_train,nb201_eval,nb101_train,embed (short interleaved runs)')
+    ap.add_argument('--only', default='nb201_train,nb201_eval,nb101_train,embed,knn',
+                    help='comma-separated subset of nb201_train,nb201_eval,nb101_train,embed,knn (short interleaved runs)')
     ap.add_argument('--embed-repeats', type=int, default=5)
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -129,13 +149,14 @@ def main():
     if 'nb101_train' in only:
         res['nb101_train'] = bench_train(ops101, adj101, args.seconds, 'train')
         show('NB101 train-mode step (B=32, N=7, D=5)', res['nb101_train'])
-    if 'embed' not in only:
-        if args.json:
-            json.dump(res, open(args.json, 'w'), indent=1)
-        return
-    res['embed_nb201'] = bench_embed(ops201, adj201, args.embed_repeats)
-    print('embed all %d NB201 cells (chunks of 500, no grad): best %.3f s, median %.3f s' % (
-        res['embed_nb201']['cells'], res['embed_nb201']['best_s'], res['embed_nb201']['median_s']), flush=True)
+    if 'embed' in only:
+        res['embed_nb201'] = bench_embed(ops201, adj201, args.embed_repeats)
+        print('embed all %d NB201 cells (chunks of 500, no grad): best %.3f s, median %.3f s' % (
+            res['embed_nb201']['cells'], res['embed_nb201']['best_s'], res['embed_nb201']['median_s']), flush=True)
+    if 'knn' in only:
+        res['knn'] = bench_knn()
+        print('k-NN (k=10) over %d x %d (matmul expansion + topk): median %.2f ms, min %.2f ms' % (
+            res['knn']['count'], res['knn']['dim'], res['knn']['median_ms'], res['knn']['min_ms']), flush=True)
     if args.json:
         json.dump(res, open(args.json, 'w'), indent=1)
 
