@@ -44,6 +44,66 @@ export function transpose(a: Float32Array, m: number, n: number, out: Float32Arr
   return out;
 }
 
+/*
+ * Column reductions over a row-major [rows, H] block, four columns at a time with the accumulators in
+ * registers: ~3x faster in V8 than accumulating into a Float64Array per element. H must be a multiple
+ * of 4 (the hidden width, 128).
+ */
+
+/** s1[c] = Σ_r u[r,c], s2[c] = Σ_r u[r,c]². */
+function columnSums2(u: Float32Array, rows: number, H: number, s1: Float64Array, s2: Float64Array) {
+  const n = rows * H;
+  for (let c = 0; c < H; c += 4) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    for (let o = c; o < n; o += H) {
+      const x0 = u[o], x1 = u[o + 1], x2 = u[o + 2], x3 = u[o + 3];
+      a0 += x0; a1 += x1; a2 += x2; a3 += x3;
+      b0 += x0 * x0; b1 += x1 * x1; b2 += x2 * x2; b3 += x3 * x3;
+    }
+    s1[c] = a0; s1[c + 1] = a1; s1[c + 2] = a2; s1[c + 3] = a3;
+    s2[c] = b0; s2[c + 1] = b1; s2[c + 2] = b2; s2[c + 3] = b3;
+  }
+}
+
+/** out = da ⊙ [a > 0] (the ReLU gradient); dbeta[c] = Σ out, dgamma[c] = Σ out ⊙ x̂. */
+function reluGradSums(da: Float32Array, a: Float32Array, xhat: Float32Array, rows: number, H: number, out: Float32Array, dbeta: Float64Array, dgamma: Float64Array) {
+  const n = rows * H;
+  for (let c = 0; c < H; c += 4) {
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    for (let o = c; o < n; o += H) {
+      const v0 = a[o] > 0 ? da[o] : 0;
+      const v1 = a[o + 1] > 0 ? da[o + 1] : 0;
+      const v2 = a[o + 2] > 0 ? da[o + 2] : 0;
+      const v3 = a[o + 3] > 0 ? da[o + 3] : 0;
+      out[o] = v0; out[o + 1] = v1; out[o + 2] = v2; out[o + 3] = v3;
+      a0 += v0; a1 += v1; a2 += v2; a3 += v3;
+      b0 += v0 * xhat[o]; b1 += v1 * xhat[o + 1]; b2 += v2 * xhat[o + 2]; b3 += v3 * xhat[o + 3];
+    }
+    dbeta[c] = a0; dbeta[c + 1] = a1; dbeta[c + 2] = a2; dbeta[c + 3] = a3;
+    dgamma[c] = b0; dgamma[c + 1] = b1; dgamma[c + 2] = b2; dgamma[c + 3] = b3;
+  }
+}
+
+/** g ← scale·(g − mb − x̂·mg) in place (the batch-norm input gradient); db[c] = Σ of the result. */
+function bnInputGrad(g: Float32Array, xhat: Float32Array, rows: number, H: number, scale: Float64Array, mb: Float64Array, mg: Float64Array, db: Float64Array) {
+  const n = rows * H;
+  for (let c = 0; c < H; c += 4) {
+    const s0 = scale[c], s1 = scale[c + 1], s2 = scale[c + 2], s3 = scale[c + 3];
+    const m0 = mb[c], m1 = mb[c + 1], m2 = mb[c + 2], m3 = mb[c + 3];
+    const k0 = mg[c], k1 = mg[c + 1], k2 = mg[c + 2], k3 = mg[c + 3];
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let o = c; o < n; o += H) {
+      const v0 = s0 * (g[o] - m0 - xhat[o] * k0);
+      const v1 = s1 * (g[o + 1] - m1 - xhat[o + 1] * k1);
+      const v2 = s2 * (g[o + 2] - m2 - xhat[o + 2] * k2);
+      const v3 = s3 * (g[o + 3] - m3 - xhat[o + 3] * k3);
+      g[o] = v0; g[o + 1] = v1; g[o + 2] = v2; g[o + 3] = v3;
+      a0 += v0; a1 += v1; a2 += v2; a3 += v3;
+    }
+    db[c] = a0; db[c + 1] = a1; db[c + 2] = a2; db[c + 3] = a3;
+  }
+}
+
 /** Products below this many multiply-adds stay in JS: a kernel call costs more than the work. */
 const SMALL = 40_000;
 
@@ -80,6 +140,7 @@ export class HostArch2vec {
   private readonly off: Record<'muW' | 'muB' | 'lsW' | 'lsB' | 'dW' | 'dB', number>;
 
   constructor(readonly config: ModelConfig, readonly layout: ParamLayout, private readonly mm: MatMul = jsMatMul) {
+    if (config.hidden % 4 !== 0) throw new Error(`host training path: hidden width ${config.hidden} is not a multiple of 4`);
     const at = new Map(layout.slots.map((s) => [s.name, s.offset]));
     const o = (name: string) => {
       const v = at.get(name);
@@ -163,14 +224,7 @@ export class HostArch2vec {
     if (mode === 'train') {
       const s1 = new Float64Array(H);
       const s2 = new Float64Array(H);
-      for (let r = 0; r < rows; r++) {
-        const o = r * H;
-        for (let c = 0; c < H; c++) {
-          const x = u[o + c];
-          s1[c] += x;
-          s2[c] += x * x;
-        }
-      }
+      columnSums2(u, rows, H, s1, s2);
       const mom = this.config.bnMomentum;
       for (let c = 0; c < H; c++) {
         const m = s1[c] / rows;
@@ -194,7 +248,7 @@ export class HostArch2vec {
         const x = (u[o + c] - mean[c]) * invstd[c];
         xhat[o + c] = x;
         const y = gam[c] * x + bet[c];
-        a[o + c] = y > 0 ? y : 0;
+        a[o + c] = (y + Math.abs(y)) * 0.5; // ReLU without a data-dependent branch (~2x faster here)
       }
     }
   }
@@ -208,15 +262,7 @@ export class HostArch2vec {
     const H = this.config.hidden;
     const dbeta = new Float64Array(H);
     const dgamma = new Float64Array(H);
-    for (let r = 0; r < rows; r++) {
-      const o = r * H;
-      for (let c = 0; c < H; c++) {
-        const v = a[o + c] > 0 ? da[o + c] : 0;
-        out[o + c] = v;
-        dbeta[c] += v;
-        dgamma[c] += v * xhat[o + c];
-      }
-    }
+    reluGradSums(da, a, xhat, rows, H, out, dbeta, dgamma);
     const scale = new Float64Array(H);
     const mb = new Float64Array(H);
     const mg = new Float64Array(H);
@@ -229,14 +275,7 @@ export class HostArch2vec {
       mg[c] = train ? dgamma[c] / rows : 0;
     }
     const db = new Float64Array(H);
-    for (let r = 0; r < rows; r++) {
-      const o = r * H;
-      for (let c = 0; c < H; c++) {
-        const v = scale[c] * (out[o + c] - mb[c] - xhat[o + c] * mg[c]);
-        out[o + c] = v;
-        db[c] += v;
-      }
-    }
+    bnInputGrad(out, xhat, rows, H, scale, mb, mg, db);
     for (let c = 0; c < H; c++) grad[bias + c] += db[c];
     return out;
   }
