@@ -164,23 +164,29 @@ export class HostArch2vec {
 
   /** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
   private static symmetricEdges(adj: Float32Array, b: number, n: number) {
-    const rows: number[] = [];
-    const cols: number[] = [];
-    const w: number[] = [];
+    let nnz = 0;
+    for (let g = 0; g < b; g++) {
+      const base = g * n * n;
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (adj[base + i * n + j] + adj[base + j * n + i] !== 0) nnz++;
+    }
+    const rows = new Int32Array(nnz);
+    const cols = new Int32Array(nnz);
+    const w = new Float32Array(nnz);
+    let t = 0;
     for (let g = 0; g < b; g++) {
       const base = g * n * n;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
           const v = adj[base + i * n + j] + adj[base + j * n + i];
           if (v !== 0) {
-            rows.push(g * n + i);
-            cols.push(g * n + j);
-            w.push(v);
+            rows[t] = g * n + i;
+            cols[t] = g * n + j;
+            w[t++] = v;
           }
         }
       }
     }
-    return { rows: Int32Array.from(rows), cols: Int32Array.from(cols), w: Float32Array.from(w) };
+    return { rows, cols, w };
   }
 
   /** out = (1+ε)·h + Ã·h (Ã symmetric, so the same map is its own transpose for the backward pass). */
