@@ -3,7 +3,7 @@
  * 1,225 rows = 1,218 genotypes), over a fixed set of seeds, with a user-trained model for bo / rl.
  *
  *   npm run tables
- *   node --import tsx bench/search-spaces.ts --nb101-model DIR --darts-model DIR [--seeds 20] [--nb101-evals 30] [--darts-evals 100]
+ *   node --import tsx bench/search-spaces.ts --nb101-model DIR --darts-model DIR [--seeds 20] [--darts-seeds N] [--nb101-evals 30] [--darts-evals 100]
  *
  * Prints, per table and strategy, the mean ± std over seeds of the best reward found (validation
  * accuracy %), the mean regret to the table's best cell, how often the table's best cell was found,
@@ -30,7 +30,7 @@ function arg(name: string): string | undefined {
 
 interface Row { strategy: string; mean: number; std: number; regret: number; hits: number; seconds: number }
 
-async function bench(space: 'nasbench101' | 'darts', table: string, model: string | undefined, evals: number, seeds: number[]): Promise<{ rows: Row[]; best: number; cells: number; embed: string | null }> {
+async function bench(space: 'nasbench101' | 'darts', table: string, model: string | undefined, evals: number, seeds: number[]): Promise<{ rows: Row[]; best: number; cells: number; embed: string | null; seeds: number }> {
   const t = readUserTable(table);
   const best = Math.max(...t.rows.map((r) => r.reward));
   const rows: Row[] = [];
@@ -54,22 +54,23 @@ async function bench(space: 'nasbench101' | 'darts', table: string, model: strin
     const std = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length);
     rows.push({ strategy, mean, std, regret: best - mean, hits: v.filter((x) => Math.abs(x - best) < 1e-9).length, seconds: (performance.now() - t0) / 1000 });
   }
-  return { rows, best, cells: t.rows.length, embed };
+  return { rows, best, cells: t.rows.length, embed, seeds: seeds.length };
 }
 
 async function main() {
   const n = Number(arg('--seeds') ?? 20);
-  const seeds = Array.from({ length: n }, (_, i) => i + 1);
   const tables = [
     { space: 'nasbench101' as const, file: join(USER_TABLES_DIR, 'nasbench101-naslib500.jsonl'), model: arg('--nb101-model'), evals: Number(arg('--nb101-evals') ?? 30) },
     { space: 'darts' as const, file: join(USER_TABLES_DIR, 'darts-nb301-1225.jsonl'), model: arg('--darts-model'), evals: Number(arg('--darts-evals') ?? 100) },
   ];
   for (const tb of tables) {
+    const ns = tb.space === 'darts' ? Number(arg('--darts-seeds') ?? n) : n;
+    const seeds = Array.from({ length: ns }, (_, i) => i + 1);
     const r = await bench(tb.space, tb.file, tb.model, tb.evals, seeds);
-    console.log(`\n${tb.space} table ${tb.file}: ${r.cells} cells, best ${r.best.toFixed(2)}; ${tb.evals} evaluations per seed, seeds 1..${n}; model ${tb.model ?? '(none: bo/rl skipped)'}`);
+    console.log(`\n${tb.space} table ${tb.file}: ${r.cells} cells, best ${r.best.toFixed(2)}; ${tb.evals} evaluations per seed, seeds 1..${ns}; model ${tb.model ?? '(none: bo/rl skipped)'}`);
     if (r.embed !== null) console.log(`table embeddings: ${r.embed}`);
     console.log('strategy | best reward (mean ± std) | regret to table best | found the best | wall s');
-    for (const x of r.rows) console.log(`${x.strategy.padEnd(8)} | ${x.mean.toFixed(3)} ± ${x.std.toFixed(3)} | ${x.regret.toFixed(3)} | ${x.hits}/${n} | ${x.seconds.toFixed(1)}`);
+    for (const x of r.rows) console.log(`${x.strategy.padEnd(8)} | ${x.mean.toFixed(3)} ± ${x.std.toFixed(3)} | ${x.regret.toFixed(3)} | ${x.hits}/${r.seeds} | ${x.seconds.toFixed(1)}`);
   }
 }
 

@@ -4,9 +4,9 @@
  *
  * Mutation (regularised evolution) uses the space's own mutation; a table holds a tiny part of the
  * NB101 and DARTS spaces, so a mutated cell is rarely a row: after a few tries the child is a random
- * row among those nearest to the parent in the discrete encoding (NB101: the padded adjacency and op
- * one-hots; NB201: edge ops; DARTS: (op, input) fields of both cells), i.e. the smallest edit that
- * stays in the table.
+ * row among the 16 nearest to the parent in the discrete encoding (NB101: the padded adjacency and op
+ * one-hots; NB201: edge ops; DARTS: (op, input) fields of both cells), i.e. the smallest edits that
+ * stay in the table.
  */
 import type { CellSpec } from '../../../core/cellSpec';
 import { encodeCell } from '../../../core/cellSpec';
@@ -19,7 +19,9 @@ import { computeFacts } from '../../../core/cellSpec';
 import type { SpacePool } from './types';
 
 /** Tries of the space's mutation before falling back to the nearest rows. */
-const MUTATION_TRIES = 8;
+const MUTATION_TRIES = 4;
+/** How many nearest rows the fallback picks from. */
+const NEAREST_ROWS = 16;
 
 export class TablePool implements SpacePool {
   readonly space: UserTable['space'];
@@ -31,6 +33,7 @@ export class TablePool implements SpacePool {
   dim = 0;
   private readonly byId = new Map<string, number>();
   private codes?: Uint8Array[];
+  private readonly near = new Map<number, number[]>();
 
   constructor(readonly table: UserTable) {
     this.space = table.space;
@@ -84,27 +87,31 @@ export class TablePool implements SpacePool {
     return this.codes;
   }
 
-  /** A uniformly random other row at the smallest Hamming distance from row `index`. */
+  /**
+   * A uniformly random row among the NEAREST_ROWS rows nearest to row `index` (Hamming distance of
+   * the discrete encodings, ties by row order), cached per row: evolution re-mutates the same parents.
+   */
   private nearest(index: number, rng: SearchRng): number {
-    const codes = this.encodings();
-    const a = codes[index];
-    let best = Infinity;
-    let ties: number[] = [];
-    for (let j = 0; j < codes.length; j++) {
-      if (j === index) continue;
-      const b = codes[j];
-      let d = 0;
-      for (let k = 0; k < a.length && d <= best; k++) d += a[k] === b[k] ? 0 : 1;
-      if (d < best) {
-        best = d;
-        ties = [j];
-      } else if (d === best) ties.push(j);
+    let near = this.near.get(index);
+    if (!near) {
+      const codes = this.encodings();
+      const a = codes[index];
+      const d: { j: number; d: number }[] = [];
+      for (let j = 0; j < codes.length; j++) {
+        if (j === index) continue;
+        const b = codes[j];
+        let x = 0;
+        for (let k = 0; k < a.length; k++) x += a[k] === b[k] ? 0 : 1;
+        d.push({ j, d: x });
+      }
+      d.sort((u, v) => u.d - v.d || u.j - v.j);
+      near = d.slice(0, NEAREST_ROWS).map((x) => x.j);
+      this.near.set(index, near);
     }
-    return ties.length ? ties[rng.int(ties.length)] : index;
+    return near.length ? near[rng.int(near.length)] : index;
   }
 }
 
-/** The space module's own mutation (core/spaces/<id> `mutate`). */
 function mutateSpec(spec: CellSpec, rng: SearchRng): CellSpec {
   return (spaceOf(spec) as unknown as { mutate: (s: CellSpec, r: SearchRng) => CellSpec }).mutate(spec, rng);
 }
