@@ -23,6 +23,7 @@ import type { NetworkOptions } from '../server/src/core/export/network';
 import { exportPyTorch } from '../server/src/core/export/pytorch';
 import { DARTS_OPS } from '../server/src/core/spaces/darts';
 import { nb201OpsAt, NB201_SIZE, opsFromCode } from '../server/src/core/spaces/nasbench201';
+import { hover } from '../server/src/services/hover';
 import { REPO, SHARED, sharedJsonl } from './helpers/shared';
 
 const CLI = join(REPO, 'dist', 'cli.js');
@@ -114,6 +115,14 @@ describe('cost model against the benchmarks\' recorded numbers', () => {
     assert.throws(() => cellCost(nb201, { dataset: 'imagenet' }), /defined for cifar10, cifar100, imagenet16-120/);
     assert.throws(() => cellCost(example('darts_v2'), { channels: 35 }), /even number of channels/);
   });
+});
+
+test('the hover shows the cost of each benchmark network (NB201: CIFAR-10, CIFAR-100, ImageNet16-120)', () => {
+  const text = readFileSync(join(REPO, 'examples', 'nasbench201.cells'), 'utf8');
+  const line = text.split('\n').indexOf('cell nb201_0');
+  const h = hover(analyze(text, { defaultSpace: 'nasbench101' }), { line, character: 6 });
+  assert.ok(h);
+  assert.match(h.markdown, /CIFAR-10 129\.3 K params · 15\.65 M FLOPs; CIFAR-100 135\.2 K params · 15\.65 M FLOPs; ImageNet16-120 136\.5 K params · 3\.92 M FLOPs/);
 });
 
 describe('arch2vec export / info (bundled CLI)', () => {

@@ -414,6 +414,7 @@ export interface CellsResult {
 export const CLIENT_COMMANDS = {
   showNeighbours: 'arch2vec.showNeighbours',
   suggestSimilar: 'arch2vec.suggestSimilar',
+  exportPyTorch: 'arch2vec.exportPyTorch',
 } as const;
 
 // ---------------------------------------------------------------------------------------------------

@@ -4,6 +4,29 @@ import { containsPosition, type Position, type Range } from '../core/text';
 import { KEY_DOCS, METRIC_KEYS, SPACES } from '../core/spaces';
 import { formatArch, nb201Table } from '../core/spaces/nasbench201';
 import { cellAt } from './cellAt';
+import { cellCost, formatCount } from '../core/export/cost';
+import type { ExportDataset } from '../core/export/network';
+import type { CellSpec } from '../core/cellSpec';
+
+/** Datasets whose network cost the hover lists, per space. */
+const COST_DATASETS: Record<CellSpec['space'], [ExportDataset, string][]> = {
+  nasbench101: [['cifar10', 'CIFAR-10']],
+  nasbench201: [['cifar10', 'CIFAR-10'], ['cifar100', 'CIFAR-100'], ['imagenet16-120', 'ImageNet16-120']],
+  darts: [['cifar10', 'CIFAR-10'], ['imagenet', 'ImageNet']],
+};
+
+/** "Cost: CIFAR-10 1.07 M params · 153.27 M FLOPs; ..." — the benchmark networks' size (core/export/cost.ts). */
+export function costLine(spec: CellSpec): string | undefined {
+  try {
+    const parts = COST_DATASETS[spec.space].map(([d, label]) => {
+      const k = cellCost(spec, { dataset: d });
+      return `${label} ${formatCount(k.params)} params · ${formatCount(k.flops)} FLOPs`;
+    });
+    return `Cost of the benchmark network: ${parts.join('; ')} (FLOPs = multiply-adds per image)`;
+  } catch {
+    return undefined; // a cell that builds no network (e.g. input not connected to output)
+  }
+}
 
 export interface HoverResult {
   markdown: string;
@@ -46,6 +69,8 @@ export function describeCell(c: AnalyzedCell): string {
       out.push(`${f.vertices}-node graph per cell, ${f.edges} edges`, '', `DARTS graph hash \`${f.id}\``);
     }
     out.push('', f.summary);
+    const cost = c.spec ? costLine(c.spec) : undefined;
+    if (cost) out.push('', cost);
   }
   const metrics = Object.entries(c.metrics).map(([k, v]) => `${k} ${v}${METRIC_KEYS[k]?.percent ? '%' : ''}`);
   if (metrics.length) out.push('', `Measured: ${metrics.join(' · ')}`);
