@@ -183,6 +183,22 @@ describe('arch2vec export / info (bundled CLI)', () => {
     assert.match(human.out, /nb201_0\tnasbench201\t0\t129,306 params\t15\.65 M FLOPs/);
   });
 
+  test('search --max-params / --max-flops: every evaluated cell fits (random search and evolution\'s mutations)', () => {
+    for (const strategy of ['rs', 're']) {
+      const r = cli('search', '--strategy', strategy, '--max-evals', '60', '--max-params', '300k', '--max-flops', '40M', '--seed', '2', '--json');
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.err, /cost constraint: [\d,]+ of 15,625 cells have ≤ 300,000 parameters, ≤ 40,000,000 FLOPs/);
+      const run = JSON.parse(r.out).runs[0] as { evaluationsList: { index: number }[] };
+      assert.equal(run.evaluationsList.length, 60);
+      for (const e of run.evaluationsList) {
+        const k = cellCost({ space: 'nasbench201', ops: nb201OpsAt(e.index) });
+        assert.ok(k.params <= 300_000 && k.flops <= 40e6, `${strategy}: nb201_${e.index} has ${k.params} params, ${k.flops} FLOPs`);
+      }
+    }
+    assert.equal(cli('search', '--strategy', 'rs', '--max-evals', '5', '--max-params', 'lots').code, 2);
+    assert.equal(cli('search', '--strategy', 'rs', '--max-evals', '5', '--max-params', '1000').code, 1); // no cell is that small
+  });
+
   test('hash --json carries params and FLOPs', () => {
     const rows = JSON.parse(cli('hash', 'examples/nasbench201.cells', '--json').out);
     assert.equal(rows.find((x: { cell: string }) => x.cell === 'nb201_0').params, 129306);

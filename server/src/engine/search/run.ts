@@ -37,6 +37,7 @@ import {
   type Objective, type SearchEvaluation,
 } from './objectives';
 import { createNb201Pool } from './pool';
+import { constrainStrategy, nb201WithinCost, restrictPool } from './costConstraint';
 import { createStrategy } from './strategies';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
@@ -270,6 +271,16 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
     model = { dir: e.resolved.dir, source: e.resolved.source };
     pool = deps.createPool({ data: e.data, dim: e.dim });
   } else pool = deps.createPool();
+  // --max-params / --max-flops: the strategy searches the cells within the limits only.
+  let createStrategy = deps.createStrategy;
+  if (p.maxParams !== undefined || p.maxFlops !== undefined) {
+    const maxParams = positive('maxParams', p.maxParams, false);
+    const maxFlops = positive('maxFlops', p.maxFlops, false);
+    const allowed = nb201WithinCost({ maxParams, maxFlops, dataset: dataset ?? 'cifar10' });
+    if (!allowed.length) throw new EngineError('badInput', `no NAS-Bench-201 cell is within${maxParams !== undefined ? ` ${maxParams} parameters` : ''}${maxFlops !== undefined ? ` ${maxFlops} FLOPs` : ''}`);
+    pool = restrictPool(pool, allowed);
+    createStrategy = (name, o) => constrainStrategy(deps.createStrategy(name, o), allowed);
+  }
 
   const runs: SearchSeedResult[] = [];
   const base = { space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}) };
@@ -287,7 +298,7 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
     }
     const seed = seeds[0];
     // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
-    const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { initSize: 0, topK: k, eiVariant: p.eiVariant } : {}) });
+    const strategy = createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { initSize: 0, topK: k, eiVariant: p.eiVariant } : {}) });
     strategy.tell(obs.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
     const measured = new Set(obs.observations.map((o) => o.index));
     const suggestions: SearchFoundCell[] = [];
@@ -334,7 +345,7 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
   try {
     for (let si = 0; si < seeds.length && !signal.aborted; si++) {
       const seed = seeds[si];
-      const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' && p.eiVariant ? { eiVariant: p.eiVariant } : {}) });
+      const strategy = createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' && p.eiVariant ? { eiVariant: p.eiVariant } : {}) });
       const r = await searchLoop(strategy, objective, {
         budget, maxEvals, signal,
         onEvaluation: opts.onProgress ? (ev, best, used) => opts.onProgress!({
