@@ -277,13 +277,15 @@ describe('exported modules in PyTorch', { skip }, () => {
         const path = join(dir, `${c.file}_${i}_${m.fileName}`.replace(/-/g, '_'));
         writeFileSync(path, m.text);
         classes.set(path, m.cost.network.classes);
-        jobs.push({ id: path, path, forward: 'real', input: INPUT[o.dataset ?? 'cifar10'], batch: 2, train: true });
+        // Training mode (drop-path on, auxiliary head, backward) on the 32×32 networks; 224×224 in eval only.
+        jobs.push({ id: path, path, forward: 'real', input: INPUT[o.dataset ?? 'cifar10'], batch: 2, train: o.dataset !== 'imagenet' });
       });
     }
     const got = await torchCount(jobs);
     for (const j of jobs) {
       const g = got.get(j.id)!;
       assert.deepEqual(g.shape, [2, classes.get(j.id)], j.id);
+      if (!j.train) continue;
       assert.deepEqual(g.train_shape, [2, classes.get(j.id)], j.id);
       if (/darts/.test(j.id)) assert.deepEqual(g.aux_shape, [2, classes.get(j.id)], `${j.id}: auxiliary logits while training`);
     }
@@ -327,10 +329,10 @@ describe('exported modules in PyTorch', { skip }, () => {
     assert.equal(await checkAgainstTorch(cells), 200);
   });
 
-  test('DARTS: PyTorch counts equal the TypeScript ones (100 NAS-Bench-301 genotypes, CIFAR and ImageNet; FLOPs too)', async () => {
+  test('DARTS: PyTorch counts equal the TypeScript ones (60 NAS-Bench-301 genotypes, CIFAR and ImageNet; FLOPs too)', async () => {
     const rows = sharedJsonl<Nb301Row>('darts/nb301_naslib_zc_subset.jsonl');
     const pick = rng(301);
-    const cells = Array.from({ length: 100 }, (_, i) => {
+    const cells = Array.from({ length: 60 }, (_, i) => {
       const r = rows[pick(rows.length)];
       const spec: CellSpec = { space: 'darts', normal: r.normal, reduce: r.reduce, reduceGiven: true };
       return { id: `darts_${i}`, spec, options: i % 10 === 0 ? { dataset: 'imagenet' as const } : i % 10 === 1 ? { auxiliary: false } : {}, flops: i % 2 === 0 };
@@ -338,6 +340,6 @@ describe('exported modules in PyTorch', { skip }, () => {
     // Every primitive the genotypes can hold, including `none`, in both cells.
     const all = DARTS_OPS.map((op, i) => [op, i % 2] as [string, number]);
     cells.push({ id: 'darts_all_ops', spec: { space: 'darts', normal: all, reduce: all, reduceGiven: true }, options: {}, flops: true });
-    assert.equal(await checkAgainstTorch(cells), 101);
+    assert.equal(await checkAgainstTorch(cells), 61);
   });
 });
