@@ -69,7 +69,8 @@ export function describeCell(c: AnalyzedCell): string {
       out.push(`${f.vertices}-node graph per cell, ${f.edges} edges`, '', `DARTS graph hash \`${f.id}\``);
     }
     out.push('', f.summary);
-    const cost = c.spec ? costLine(c.spec) : undefined;
+    // Only for cells export accepts (no errors): the network of a cell outside its space means nothing.
+    const cost = c.spec && !c.diagnostics.some((d) => d.severity === 'error') ? costLine(c.spec) : undefined;
     if (cost) out.push('', cost);
   }
   const metrics = Object.entries(c.metrics).map(([k, v]) => `${k} ${v}${METRIC_KEYS[k]?.percent ? '%' : ''}`);
