@@ -12,10 +12,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import { analyze } from '../server/src/core/analyze';
 import type { CellSpec } from '../server/src/core/cellSpec';
 import { cellCost, nb101VertexChannels } from '../server/src/core/export/cost';
@@ -33,6 +33,7 @@ function cli(...args: string[]) {
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'arch2vec-export-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** A seeded LCG, so the sampled cells are the same on every run. */
 function rng(seed: number) {
