@@ -305,6 +305,16 @@ describe('exported modules in PyTorch', { skip }, () => {
     }
   });
 
+  test('the knobs (channels, cells, dataset, auxiliary head) build the network the cost model counts', async () => {
+    const cells = [
+      { id: 'nb201_knobs', spec: example('nb201_6111'), options: { channels: 8, cells: 2, dataset: 'cifar100' as const }, flops: true },
+      { id: 'nb101_knobs', spec: example('nb101_v7'), options: { channels: 64, cells: 1, dataset: 'imagenet16-120' as const }, flops: true },
+      { id: 'darts_knobs', spec: example('arch2vec_bo'), options: { channels: 16, cells: 8, auxiliary: false }, flops: true },
+      { id: 'darts_knobs_in', spec: example('darts_v2'), options: { channels: 24, cells: 5, dataset: 'imagenet' as const }, flops: true },
+    ];
+    assert.equal(await checkAgainstTorch(cells), 4);
+  });
+
   test('NAS-Bench-201: PyTorch counts equal the TypeScript ones (every op-count class, 300 cells; FLOPs too)', async () => {
     // The parameter and FLOP counts of a NB201 network depend only on how many edges are 3x3 and
     // 1x1 convolutions: one cell of each of the 28 classes plus a seeded sample covers every op at
