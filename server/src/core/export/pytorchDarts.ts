@@ -1,7 +1,7 @@
 /** DARTS' evaluation networks in PyTorch, following quark0/darts `cnn/model.py` and `cnn/operations.py`. */
 import type { CellSpec } from '../cellSpec';
 import type { Genotype } from '../spaces/darts';
-import { header, mainBlock, pyString, type HeaderInfo } from './pytorch';
+import { header, mainBlock, pyString, type HeaderInfo } from './python';
 
 /** The block DARTS builds for an op on `c` channels with the given stride (a Python expression). */
 function opBlock(op: string, stride: 1 | 2): string {

@@ -1,7 +1,7 @@
 /** NAS-Bench-101's network in PyTorch, following google-research/nasbench `model_builder.py` / `base_ops.py`. */
 import type { CellSpec } from '../cellSpec';
 import { prune } from '../spaces/nasbench101';
-import { header, mainBlock, pyString, type HeaderInfo } from './pytorch';
+import { header, mainBlock, pyString, type HeaderInfo } from './python';
 
 const KERNEL: Record<string, number> = { 'conv3x3-bn-relu': 3, 'conv1x1-bn-relu': 1 };
 

@@ -1,7 +1,7 @@
 /** NAS-Bench-201's TinyNetwork in PyTorch, following NATS-Bench / xautodl (`cell_infers/tiny_network.py`, `cell_operations.py`). */
 import type { CellSpec } from '../cellSpec';
 import { formatArch, NB201_EDGES } from '../spaces/nasbench201';
-import { header, mainBlock, pyString, type HeaderInfo } from './pytorch';
+import { header, mainBlock, pyString, type HeaderInfo } from './python';
 
 /** The block each edge op is in the benchmark's cells (C_in == C_out, stride 1 there). */
 const EDGE_BLOCK: Record<string, string> = {
