@@ -462,3 +462,24 @@ export interface EngineCellAtResult {
   cell: string;
   accuracies?: Record<string, number>;
 }
+
+/** `arch2vec.predict.*` settings, as the language server reads them. */
+export interface PredictSettings {
+  /** Show predicted metrics of unmeasured cells (inlay hints, hover). */
+  enable: boolean;
+  /** Measured cells (distinct architectures) of a space before its cells get predictions. */
+  minMeasured: number;
+  /** The measured metric key to predict. */
+  metric: string;
+}
+export const DEFAULT_PREDICT_SETTINGS: PredictSettings = { enable: true, minMeasured: 10, metric: 'accuracy' };
+
+/** Sent by the language server when a document's predictions are ready (tests, status). */
+export const PREDICTED_NOTIFICATION = 'arch2vec/predicted';
+export interface PredictedParams {
+  uri: string;
+  version: number;
+  /** Per space: how many cells were predicted from how many measured, or why not. */
+  spaces: { space: string; measured: number; predicted: number; skipped?: string }[];
+  ms: number;
+}
