@@ -123,6 +123,7 @@ export class PredictionService {
     const settings = await this.settings(uri);
     if (this.docs.get(uri)?.version !== version) return;
     if (!settings.enable) {
+      if (st.result && this.refreshSupport) void this.connection.sendRequest('workspace/inlayHint/refresh').catch(() => undefined);
       st.result = undefined;
       return;
     }
