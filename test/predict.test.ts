@@ -94,6 +94,51 @@ describe('predictor on NAS-Bench-201 (shipped table)', () => {
   });
 });
 
+describe('spaces without a model or table: NAS-Bench-101 and DARTS', () => {
+  // A known ground truth (accuracy rises with the convolutions on the cell) the structural features can see.
+  const rng = new Rng(8);
+  const pick = <T>(xs: readonly T[]) => xs[rng.int(xs.length)];
+
+  test('NAS-Bench-101: predictions follow the conv3x3 count of 5-vertex chains', () => {
+    const interior = ['conv3x3-bn-relu', 'conv1x1-bn-relu', 'maxpool3x3'];
+    const chain = [[0, 1, 0, 0, 0], [0, 0, 1, 0, 0], [0, 0, 0, 1, 0], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0]];
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    const truth = new Map<string, number>();
+    while (seen.size < 27) {
+      const mid = [pick(interior), pick(interior), pick(interior)];
+      if (seen.has(mid.join())) continue;
+      seen.add(mid.join());
+      const value = 80 + 3 * mid.filter((o) => o === 'conv3x3-bn-relu').length + mid.filter((o) => o === 'conv1x1-bn-relu').length;
+      const name = `n${seen.size}`;
+      truth.set(name, value);
+      parts.push(cellText(name, { space: 'nasbench101', matrix: chain, ops: ['input', ...mid, 'output'] }, seen.size <= 15 ? { accuracy: value } : {}));
+    }
+    const [s] = predictAnalysis(analyze(parts.join('\n')));
+    assert.equal(s.space, 'nasbench101');
+    assert.equal(s.predictions.length, 12);
+    const tau = kendallTau(s.predictions.map((p) => p.predicted), s.predictions.map((p) => truth.get(p.name)!));
+    assert.ok(tau > 0.7, `τ ${tau.toFixed(3)}`);
+  });
+
+  test('DARTS: predictions follow the separable convolutions of the normal cell', () => {
+    const ops = ['sep_conv_3x3', 'max_pool_3x3', 'skip_connect', 'dil_conv_3x3'];
+    const parts: string[] = [];
+    const truth = new Map<string, number>();
+    for (let k = 0; k < 40; k++) {
+      const normal = Array.from({ length: 8 }, (_, i) => [pick(ops), rng.int(2 + (i >> 1))] as [string, number]);
+      const value = 85 + normal.filter(([o]) => o === 'sep_conv_3x3').length;
+      truth.set(`d${k}`, value);
+      parts.push(cellText(`d${k}`, { space: 'darts', normal, reduce: normal, reduceGiven: false }, k < 25 ? { accuracy: value } : {}));
+    }
+    const [s] = predictAnalysis(analyze(parts.join('\n')));
+    assert.equal(s.space, 'darts');
+    assert.equal(s.predictions.length, 15);
+    const tau = kendallTau(s.predictions.map((p) => p.predicted), s.predictions.map((p) => truth.get(p.name)!));
+    assert.ok(tau > 0.5, `τ ${tau.toFixed(3)}`);
+  });
+});
+
 describe('arch2vec predict (bundled CLI)', () => {
   const CLI = join(ROOT, 'dist', 'cli.js');
   const cells = sample(31, 230);

@@ -16,11 +16,11 @@ import { IDENTITY, LOGIT_PERCENT, type TargetTransform } from './transform';
 /** Fewest distinct measured architectures a prediction is made from (LOO needs a few more than the GP). */
 export const MIN_MEASURED = 5;
 /**
- * Features per space, the best measured (bench/predict.ts): on NAS-Bench-201 the structure features
- * alone match one-hot + structure at 250 labels and beat it with 30–78; elsewhere (no benchmark table
- * to measure on here) the fuller one-hot + structure set.
+ * Features per space, the best measured: on NAS-Bench-201 (bench/predict.ts, full table) and on 500 real
+ * NAS-Bench-101 cells (docs/predictor.md) the structure features alone match one-hot + structure with
+ * 250 labels and beat it with 30–100. DARTS (no table to measure on here): the fuller one-hot + structure.
  */
-export const DEFAULT_FEATURES: Record<SpaceId, FeatureSet> = { nasbench201: 'structure', nasbench101: 'discrete', darts: 'discrete' };
+export const DEFAULT_FEATURES: Record<SpaceId, FeatureSet> = { nasbench201: 'structure', nasbench101: 'structure', darts: 'discrete' };
 
 export interface MeasuredPoint {
   /** Names of the cells measuring this architecture (the value is their mean). */
