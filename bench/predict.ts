@@ -6,7 +6,10 @@
  * mean ± std over seeds, for each encoding; printed next to the paper / literature numbers.
  *
  *   npm run bench:predict [-- --seeds 10] [--labels 78,156,250,469] [--variants a,b] [--model DIR]
- *                            [--column cifar10_test_acc] [--json FILE]
+ *                            [--column cifar10_test_acc] [--json FILE] [--timing-only]
+ *
+ * Then the product's time for a 1,000-cell file with 30 and 250 measured cells (analysis + fit + predict
+ * + LOO, what `arch2vec predict` and the editor's worker do), wall and CPU.
  *
  * Labels: `cifar10_test_acc` (200 epochs, mean over seeds), in percent; RMSE is printed in percent and
  * as a fraction (the paper's unit). Embeddings: the shipped model's table (row i = NB201 index i), the
@@ -20,6 +23,9 @@ import { featureMatrix } from '../server/src/core/predict/features';
 import { GaussianProcess, type GpOptions } from '../server/src/core/predict/gp';
 import { kendallTau, meanStd, pearson, rmse } from '../server/src/core/predict/metrics';
 import { LOGIT_PERCENT } from '../server/src/core/predict/transform';
+import { analyze } from '../server/src/core/analyze';
+import { cellText } from '../server/src/core/notation';
+import { predictAnalysis } from '../server/src/core/predict/predictor';
 import { readEmbeddings } from '../server/src/engine/store/modelDir';
 import { Rng } from '../server/src/engine/data/random';
 
@@ -48,7 +54,23 @@ const VARIANTS: Variant[] = [
   { name: 'product+emb', label: 'product + arch2vec embeddings', features: 'structure+emb', gp: {}, logit: true },
 ];
 
+/** Time of `predictAnalysis` on a 1,000-cell NB201 file with `measured` measured cells. */
+function fileTiming(measured: number): string {
+  const y = nb201Table().columns.get('cifar10_test_acc')!;
+  const idx = new Rng(5).permutation(NB201_SIZE).subarray(0, 1000);
+  const text = Array.from(idx, (i, j) => cellText(`c${i}`, { space: 'nasbench201', ops: nb201OpsAt(i) }, j < measured ? { accuracy: +y[i].toFixed(2) } : {})).join('\n');
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const [s] = predictAnalysis(analyze(text));
+  const cpu = process.cpuUsage(c0);
+  return `1,000-cell file, ${measured} measured: ${(performance.now() - t0).toFixed(0)} ms wall, ${((cpu.user + cpu.system) / 1000).toFixed(0)} ms CPU (fit ${s.fitMs.toFixed(0)} ms wall); LOO τ ${s.loo!.kendallTau.toFixed(2)}`;
+}
+
 function main() {
+  if (process.argv.includes('--timing-only')) {
+    for (const m of [30, 250]) console.log(fileTiming(m));
+    return;
+  }
   const seeds = Number(arg('--seeds') ?? 10);
   const labels = (arg('--labels') ?? '78,156,250,469').split(',').map(Number);
   const want = arg('--variants')?.split(',');
@@ -129,6 +151,8 @@ function main() {
   console.log(`| paper, arch2vec GP (NB101) | 0.018 ± 0.001 | 0.67 ± 0.02 | ${labels.map(() => '–').join(' | ')} |`);
   console.log(`| paper, supervised (NB101) | 0.038 ± 0.025 | 0.53 ± 0.09 | ${labels.map(() => '–').join(' | ')} |`);
   console.log(`| literature, arch2vec (NB201) | – | – | ${labels.map((L) => lit[L] ?? '–').join(' | ')} |`);
+  console.log('');
+  for (const m of [30, 250]) console.log(fileTiming(m));
   const out = arg('--json');
   if (out) writeFileSync(out, JSON.stringify(results, null, 2));
 }
