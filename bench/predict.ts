@@ -5,11 +5,14 @@
  *   - Kendall τ over all cells with L = 78, 156, 250, 469 (the predictor literature's protocol),
  * mean ± std over seeds, for each encoding; printed next to the paper / literature numbers.
  *
- *   npm run bench:predict [-- --seeds 10] [--labels 78,156,250,469] [--variants a,b] [--model DIR]
+ *   npm run bench:predict [-- --seeds 10] [--labels 78,156,250,469] [--quick] [--variants a,b] [--model DIR]
  *                            [--column cifar10_test_acc] [--json FILE] [--timing-only]
  *
  * Then the product's time for a 1,000-cell file with 30 and 250 measured cells (analysis + fit + predict
  * + LOO, what `arch2vec predict` and the editor's worker do), wall and CPU.
+ *
+ * --quick: 3 seeds, labels 78 and 250. The whole default run is long (the L = 469 fits are O(n³) per
+ * optimiser step: about a minute of CPU each); docs/predictor.md has the measured table.
  *
  * Labels: `cifar10_test_acc` (200 epochs, mean over seeds), in percent; RMSE is printed in percent and
  * as a fraction (the paper's unit). Embeddings: the shipped model's table (row i = NB201 index i), the
@@ -71,8 +74,9 @@ function main() {
     for (const m of [30, 250]) console.log(fileTiming(m));
     return;
   }
-  const seeds = Number(arg('--seeds') ?? 10);
-  const labels = (arg('--labels') ?? '78,156,250,469').split(',').map(Number);
+  const quick = process.argv.includes('--quick');
+  const seeds = Number(arg('--seeds') ?? (quick ? 3 : 10));
+  const labels = (arg('--labels') ?? (quick ? '78,250' : '78,156,250,469')).split(',').map(Number);
   const want = arg('--variants')?.split(',');
   const variants = VARIANTS.filter((v) => (want ?? ['gp-emb', 'gp-onehot', 'product', 'product+emb']).includes(v.name));
   const column = arg('--column') ?? 'cifar10_test_acc';
