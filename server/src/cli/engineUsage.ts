@@ -30,6 +30,9 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
       discrete encoding with the space's own mutation. --table: your measurements (JSONL / CSV, see
       docs/tables.md). DARTS command searches default to the paper's 100 evaluations; DARTS bo / rl
       without --darts-pool search the model's own training sample (its embeddings are ready).
+  Any search: [--max-params N] [--max-flops N] (e.g. 800k, 1.5M): propose only cells whose network
+      has at most that many parameters / FLOPs (multiply-adds; the --dataset network, else CIFAR-10;
+      NAS-Bench-201 only for now).
       Prints mean ± std over seeds of the validation and test accuracy of the
       best-by-validation cell and the found cells as .cells text; --json adds per-seed traces.
       benchmark: reward = 12-epoch validation accuracy, cost = simulated training seconds; default

@@ -53,6 +53,7 @@ import {
 } from './spaceSearch';
 import { isUserTableFile, type UserTable } from './userTable';
 import { createStrategy } from './strategies';
+import { constrainStrategy, nb201WithinCost, restrictPool } from './costConstraint';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
 /** The protocol's lists (declared once there). */
@@ -294,6 +295,9 @@ export function validateSearchRequest(p: EngineSearchParams): SearchRequest {
   positive('dartsPoolSize', p.dartsPoolSize, true);
   if (p.dartsPoolSeed !== undefined && !(Number.isInteger(p.dartsPoolSeed) && p.dartsPoolSeed >= 0)) throw new EngineError('badInput', `dartsPoolSeed must be a non-negative integer, got ${JSON.stringify(p.dartsPoolSeed)}`);
   const userTable = p.objective === 'benchmark' && p.table !== undefined && isUserTableFile(p.table);
+  if ((p.maxParams !== undefined || p.maxFlops !== undefined) && (space !== 'nasbench201' || userTable)) {
+    throw new EngineError('badInput', `--max-params / --max-flops apply to the NAS-Bench-201 pool only for now (not to ${userTable ? 'a user table' : space})`);
+  }
   if (p.objective === 'benchmark' && space !== 'nasbench201' && !userTable) {
     throw new EngineError('badInput', `no ${space} benchmark ships with arch2vec: give your own table with --table FILE (JSONL or CSV: docs/tables.md; \`npm run tables\` converts the real NB101 / NB301 samples), or use --objective command`);
   }
@@ -361,6 +365,23 @@ async function searchPool(req: SearchRequest, deps: SearchDeps, opts: RunSearchO
   } finally {
     qm.dispose();
   }
+}
+
+/**
+ * Step 2b: --max-params / --max-flops. The strategies search the cells within the limits only: a cut
+ * pool, and strategies that speak benchmark indices (costConstraint.ts).
+ */
+function costConstrained(req: SearchRequest, pool: SearchPool, deps: SearchDeps): { pool: SearchPool; deps: SearchDeps } {
+  const p = req.params;
+  if (p.maxParams === undefined && p.maxFlops === undefined) return { pool, deps };
+  const maxParams = positive('maxParams', p.maxParams, false);
+  const maxFlops = positive('maxFlops', p.maxFlops, false);
+  const allowed = nb201WithinCost({ maxParams, maxFlops, dataset: req.dataset ?? 'cifar10' });
+  if (!allowed.length) throw new EngineError('badInput', `no NAS-Bench-201 cell is within${maxParams !== undefined ? ` ${maxParams} parameters` : ''}${maxFlops !== undefined ? ` ${maxFlops} FLOPs` : ''}`);
+  return {
+    pool: restrictPool(pool, allowed),
+    deps: { ...deps, createStrategy: (name, o) => constrainStrategy(deps.createStrategy(name, o), allowed) },
+  };
 }
 
 /** Step 3: the objective (a benchmark table, the user's table, or an evaluator command); objectives throw badInput themselves. */
@@ -445,8 +466,9 @@ async function fileSuggestions(req: SearchRequest, deps: SearchDeps, opts: RunSe
   });
   const o = obs!;
   const seed = req.seeds[0];
+  const constrained = costConstrained(req, pool, deps);
   // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
-  const strategy = deps.createStrategy(req.strategy, { seed, pool, ...(req.strategy === 'bo' ? { ...boOptions(req), initSize: 0, topK: k } : {}) });
+  const strategy = constrained.deps.createStrategy(req.strategy, { seed, pool: constrained.pool, ...(req.strategy === 'bo' ? { ...boOptions(req), initSize: 0, topK: k } : {}) });
   strategy.tell(o.observations.map((x) => ({ index: x.index, reward: x.reward * REWARD_SCALE })));
   const measured = new Set(o.observations.map((x) => x.index));
   const suggestions: SearchFoundCell[] = [];
@@ -497,7 +519,8 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
   if (req.objective === 'file') return fileSuggestions(req, deps, opts, t0);
   if (req.objective === 'command' && !p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
   const prepared = await searchPool(req, deps, opts);
-  const { pool, cells, model, table } = prepared;
+  const { cells, model, table } = prepared;
+  const constrained = costConstrained(req, prepared.pool, deps);
 
   const objective = searchObjective(req, prepared);
   const runs: SearchSeedResult[] = [];
@@ -505,7 +528,7 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
   try {
     bounds = searchBounds(req, objective, table);
     for (let si = 0; si < req.seeds.length && !signal.aborted; si++) {
-      runs.push(await runSeed(req, cells, seedStrategy(req, pool, deps, req.seeds[si]), objective, si, bounds, opts, signal));
+      runs.push(await runSeed(req, cells, seedStrategy(req, constrained.pool, constrained.deps, req.seeds[si]), objective, si, bounds, opts, signal));
     }
   } finally {
     objective.close?.();
