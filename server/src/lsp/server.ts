@@ -6,14 +6,15 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSteps, type Analysis } from '../core/analyze';
 import type { CellDiagnostic, FixData, Severity } from '../core/diagnostics';
+import { VERSION } from '../version';
 import { formatEdits } from '../core/format';
 import { isSpaceId } from '../core/spaces';
 import { CELLS_REQUEST, CONFIG_SECTION, DEFAULT_VALIDATION_SETTINGS, type CellsParams, type CellsResult, VALIDATED_NOTIFICATION, type ValidatedParams, type ValidationSettings } from '../protocol';
-import { cellLenses, cellsInfo } from '../services/cellsInfo';
-import { codeActions } from '../services/codeActions';
-import { complete, type CompletionEntry } from '../services/completion';
-import { hover } from '../services/hover';
-import { documentSymbols, foldingRanges, type CellSymbol } from '../services/symbols';
+import { cellLenses, cellsInfo } from '../language/cellsInfo';
+import { codeActions } from '../language/codeActions';
+import { complete, type CompletionEntry } from '../language/completion';
+import { hover } from '../language/hover';
+import { documentSymbols, foldingRanges, type CellSymbol } from '../language/symbols';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -40,7 +41,7 @@ connection.onInitialize((params): InitializeResult => {
       documentFormattingProvider: true,
       codeLensProvider: { resolveProvider: false },
     },
-    serverInfo: { name: 'arch2vec cellspec server', version: '0.1.0' },
+    serverInfo: { name: 'arch2vec cellspec server', version: VERSION },
   };
 });
 
