@@ -11,4 +11,5 @@ export interface ValidationSettings {
   defaultSpace: SpaceId;
 }
 
-export const DEFAULT_VALIDATION_SETTINGS: ValidationSettings = { enable: true, debounceMs: 80, defaultSpace: 'nasbench101' };
+/** Frozen: a server starts from these and keeps its own copy (initializationOptions never change them). */
+export const DEFAULT_VALIDATION_SETTINGS: Readonly<ValidationSettings> = Object.freeze({ enable: true, debounceMs: 80, defaultSpace: 'nasbench101' });
