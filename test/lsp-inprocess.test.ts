@@ -226,3 +226,21 @@ test('document state: initializationOptions and pulled settings apply per server
   const analysis = await b.current(uri);
   assert.equal(analysis?.cells[0].space, 'nasbench201');
 });
+
+test('document state: a settings change re-reads settings, tells listeners, and re-analyses with the new ones', async () => {
+  const documents = new Documents();
+  const uri = 'file:///inprocess/config.cells';
+  documents.open(uri, 'cell a\n  ops: input output\n');
+  let space = 'nasbench201';
+  const state = new DocumentState(documents);
+  state.configure(undefined, async () => ({ defaultSpace: space }));
+  let changed = 0;
+  state.onConfigurationChanged(() => changed++);
+  assert.equal((await state.current(uri))?.cells[0].space, 'nasbench201');
+  space = 'darts';
+  const reanalysed = new Promise<string | undefined>((res) => state.onAnalysed((a) => res(a.analysis.cells[0].space)));
+  state.configurationChanged();
+  assert.equal(changed, 1);
+  assert.equal(await reanalysed, 'darts');
+  assert.deepEqual(await state.settingsFor(uri), { ...DEFAULT_VALIDATION_SETTINGS, defaultSpace: 'darts' });
+});

@@ -79,6 +79,7 @@ export class DocumentState {
   /** At most one analysis per document version; requests join it instead of starting another. */
   private readonly inflight = new Map<string, { version: number; promise: Promise<Analysis | undefined> }>();
   private readonly listeners: ((a: Analysed) => void)[] = [];
+  private readonly configListeners: (() => void)[] = [];
 
   constructor(readonly documents: DocumentSource, options: DocumentStateOptions = {}) {
     this.clock = options.clock ?? SYSTEM_CLOCK;
@@ -97,6 +98,11 @@ export class DocumentState {
     this.listeners.push(listener);
   }
 
+  /** Called when the client's settings change, before open documents are re-validated. */
+  onConfigurationChanged(listener: () => void): void {
+    this.configListeners.push(listener);
+  }
+
   settingsFor(uri: string): Promise<ValidationSettings> {
     const source = this.settingsSource;
     if (!source) return Promise.resolve({ ...this.defaults });
@@ -111,6 +117,7 @@ export class DocumentState {
   /** Settings changed: forget cached settings and analyses, re-validate every open document now. */
   configurationChanged(): void {
     this.settingsCache.clear();
+    for (const l of this.configListeners) l();
     this.analyses.clear();
     for (const doc of this.documents.all()) this.schedule(doc.uri, true);
   }

@@ -2,7 +2,9 @@
  * Every LSP feature of the server, one module each: `register*(connection, state)` wires the feature
  * to the connection; the request handlers themselves (`onHover`, `onCompletion`, `onCodeAction`) take
  * the DocumentState and LSP params, so tests call them in process. A new feature: a module here, a
- * line below and its capability in ../capabilities.ts.
+ * line below and its capability in ../capabilities.ts. Work that follows each analysis (e.g. predicted
+ * accuracies) subscribes with `state.onAnalysed` / `state.onConfigurationChanged` rather than
+ * re-registering connection events, which take one handler each.
  */
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
