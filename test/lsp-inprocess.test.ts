@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { CompletionItem, Diagnostic, Position } from 'vscode-languageserver';
+import type { CompletionItem, CompletionList, Diagnostic, Position } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_VALIDATION_SETTINGS } from '../server/src/protocol';
 import { analyzeSteps } from '../server/src/core/analyze';
@@ -55,7 +55,9 @@ function open(marked: string, marker?: string) {
   return { state, uri, text, position, documents, textDocument: { uri } };
 }
 
-const labels = (xs: CompletionItem[]) => xs.map((i) => i.label);
+/** Completion items whether the answer is a list or an array. */
+const itemsOf = (x: CompletionItem[] | CompletionList): CompletionItem[] => (Array.isArray(x) ? x : x.items);
+const labels = (x: CompletionItem[] | CompletionList) => itemsOf(x).map((i) => i.label);
 
 test('hover: the NB101 cell under the cursor, with its benchmark hash; a key documents itself; a blank line has none', async () => {
   const lines = EXAMPLE.split('\n');
@@ -98,7 +100,7 @@ test('completion: ops of the cell\'s own space, keywords and one snippet per spa
   assert.ok(!arch.includes('conv3x3-bn-relu'));
 
   const top = open('cell a\n  ops: input output\n\n|\n');
-  const items = await onCompletion(top.state, { textDocument: top.textDocument, position: top.position });
+  const items = itemsOf(await onCompletion(top.state, { textDocument: top.textDocument, position: top.position }));
   const cell = items.find((i) => i.label === 'cell');
   assert.ok(cell, labels(items).join(','));
   assert.equal(cell.kind, 14 /* Keyword */);
@@ -112,7 +114,7 @@ test('completion: ops of the cell\'s own space, keywords and one snippet per spa
   assert.deepEqual(items.map((i) => i.sortText), items.map((_, i) => String(i).padStart(4, '0')));
 
   const comment = open('# note |\ncell a\n');
-  assert.deepEqual(await onCompletion(comment.state, { textDocument: comment.textDocument, position: comment.position }), []);
+  assert.deepEqual(itemsOf(await onCompletion(comment.state, { textDocument: comment.textDocument, position: comment.position })), []);
 });
 
 test('code actions: the unknown-op quick fix at the cursor replaces exactly the token and the cell then validates clean', async () => {
