@@ -10,4 +10,5 @@ export const SERVER_CAPABILITIES: ServerCapabilities = {
   foldingRangeProvider: true,
   documentFormattingProvider: true,
   codeLensProvider: { resolveProvider: false },
+  inlayHintProvider: true,
 };

@@ -9,6 +9,7 @@
 import type { Connection, TextDocuments } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { DocumentState } from '../documentState';
+import type { PredictionService } from '../predictions';
 import { registerCells } from './cells';
 import { registerCodeActions } from './codeActions';
 import { registerCodeLens } from './codeLens';
@@ -16,11 +17,13 @@ import { registerCompletion } from './completion';
 import { registerDiagnostics } from './diagnostics';
 import { registerFormatting } from './formatting';
 import { registerHover } from './hover';
+import { registerPredictions } from './predictions';
 import { registerSymbols } from './symbols';
 
-export function registerHandlers(connection: Connection, documents: TextDocuments<TextDocument>, state: DocumentState): void {
+export function registerHandlers(connection: Connection, documents: TextDocuments<TextDocument>, state: DocumentState, predictions: PredictionService): void {
   registerDiagnostics(connection, documents, state);
-  registerHover(connection, state);
+  registerPredictions(connection, documents, state, predictions);
+  registerHover(connection, state, (uri, cell) => predictions.hoverMarkdown(uri, cell));
   registerCompletion(connection, state);
   registerCodeActions(connection, state);
   registerSymbols(connection, state);
