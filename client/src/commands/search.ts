@@ -5,16 +5,16 @@
 import * as vscode from 'vscode';
 import {
   PAPER_BUDGETS, type EngineSearchParams, type EngineSearchProgress, type SearchDatasetName, type SearchFoundCell, type SearchObjectiveName,
-  type SearchStrategyName, type SpaceName,
+  type SearchStrategyName, type SpaceId,
 } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
 import { type App, cellsDocument, settings, showError } from '../app';
 import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
-import { activeSpace } from './engineCommands';
+import { activeSpace } from './model';
 
 /** What a search ranges over in each space (the quick pick's description). */
-const SPACE_POOLS: Record<SpaceName, string> = {
+const SPACE_POOLS: Record<SpaceId, string> = {
   nasbench101: 'its 423,624 cells',
   nasbench201: 'its 15,625 cells; benchmark and model shipped',
   darts: 'a seeded sample of 600,000 genotypes',
@@ -132,7 +132,7 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
   const state: SuggestionsState = {
     kind: 'suggestions',
     title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? (first.dataset ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset]}` : `${choice.space} table`) : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
-    space: choice.space as SpaceName, objective: choice.objective, dataset: first.dataset ?? null,
+    space: choice.space as SpaceId, objective: choice.objective, dataset: first.dataset ?? null,
     budget: first.budget ?? null, maxEvals: first.maxEvals ?? null,
     series: requests.flatMap(seriesOf), suggestions: [], status: 'running', ...(sourceUri ? { sourceUri } : {}),
   };

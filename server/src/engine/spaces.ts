@@ -48,6 +48,8 @@ export interface EngineSpace<K extends SpaceId = SpaceId> {
    * mutation (NB101 the enumeration, NB201 its 15,625 cells, DARTS the seeded sample).
    */
   searchPool(o: PoolOptions): SpacePool;
+  /** Where the dataset's rows come from, in words (the CLI's `enumerate` prints it). */
+  sourceOf(ds: Dataset, o: DatasetOptions): string;
   /** Benchmark accuracies (percent) by row, where the space has a table. */
   accuracies?: { columns(): string[]; row(i: number): Record<string, number> };
 }
@@ -78,6 +80,7 @@ export const ENGINE_SPACES: { readonly [K in SpaceId]: EngineSpace<K> } = {
     },
     specAt: (ds, i) => ({ space: 'nasbench101', ...(ds as Nb101Dataset).cell(i) }),
     searchPool: (o) => new Nb101Pool(loadOrBuildNb101(o.cacheDir, o.onProgress)),
+    sourceOf: (ds) => (ds as Nb101Dataset).source,
   },
   nasbench201: {
     loadDataset: () => loadNb201(),
@@ -85,6 +88,7 @@ export const ENGINE_SPACES: { readonly [K in SpaceId]: EngineSpace<K> } = {
     indexOf: (_ds, spec) => nb201Index(spec.ops),
     specAt: (_ds, i) => ({ space: 'nasbench201', ops: nb201OpsAt(i) }),
     searchPool: () => new Nb201Pool(),
+    sourceOf: () => 'shipped NAS-Bench-201 table',
     accuracies: { columns: nb201AccuracyColumns, row: nb201Accuracies },
   },
   darts: {
@@ -97,6 +101,7 @@ export const ENGINE_SPACES: { readonly [K in SpaceId]: EngineSpace<K> } = {
       return { space: 'darts', normal: g, reduce: g, reduceGiven: false };
     },
     searchPool: (o) => dartsPool({ count: o.dartsPoolSize, seed: o.dartsPoolSeed, cacheDir: o.cacheDir, onProgress: o.onProgress }),
+    sourceOf: (_ds, o) => `seeded sample of ${o.dartsPool} unique genotypes`,
   },
 };
 
