@@ -5,6 +5,7 @@ import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
 import { expandInputs, readText, UsageError, writeAtomic } from './files';
 import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
+import { exitAfterFlush, installPipeGuards } from './exit';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -167,16 +168,13 @@ export function run(argv: string[], out = (s: string) => process.stdout.write(s 
 }
 
 if (require.main === module) {
+  installPipeGuards();
   const code = run(process.argv.slice(2));
-  if (typeof code === 'number') process.exitCode = code;
+  if (typeof code === 'number') exitAfterFlush(code);
   else {
-    code.then((c) => {
-      process.exitCode = c;
-      // tfjs backends may keep handles open (wasm worker pools, GPU devices): do not wait on them.
-      setImmediate(() => process.exit(c));
-    }, (e: unknown) => {
+    code.then((c) => exitAfterFlush(c), (e: unknown) => {
       process.stderr.write(`arch2vec: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-      process.exit(70);
+      exitAfterFlush(70);
     });
   }
 }
