@@ -91,8 +91,12 @@ connection.onRequest(EngineRequests.search, handle((p, token) => {
   });
 }));
 
-// The parent went away: nothing can read our answers any more.
+// The parent went away: nothing can read our answers any more. Exiting through process.exit runs the
+// 'exit' hook that SIGKILLs every running evaluator's process tree (objectives/processTree.ts), so a
+// restarted engine, a closed editor or a dead parent never leaves the user's training jobs behind;
+// SIGTERM / SIGHUP / SIGINT (which would otherwise end node without that hook) take the same path.
 connection.onClose(() => process.exit(0));
+for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(sig, () => process.exit(0));
 if (ipc) process.on('disconnect', () => process.exit(0));
 else process.stdin.on('end', () => process.exit(0));
 

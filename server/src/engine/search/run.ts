@@ -19,7 +19,6 @@
  * `runSearch` is the whole request, shared by `arch2vec search` and the engine's `engine/search`:
  * parameters → pool (+ the model's embedding table for bo / rl) → objective → seeds → summary.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -36,6 +35,7 @@ import {
   BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, FileObjectiveError, fileObservations, isNb201Dataset, NB201_DATASETS,
   type Objective, type SearchEvaluation,
 } from './objectives';
+import { evaluatorFingerprint } from './objectives/fingerprint';
 import { createNb201Pool } from './pool';
 import { createStrategy } from './strategies';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
@@ -183,10 +183,13 @@ export interface RunSearchOptions {
   deps?: SearchDeps;
 }
 
-/** The default results log of a command search: one file per command template under $ARCH2VEC_HOME/searches. */
-export function defaultCommandLog(command: string): string {
-  const h = createHash('sha256').update(command).digest('hex').slice(0, 12);
-  return join(arch2vecHome(), 'searches', `command-${h}.jsonl`);
+/**
+ * The default results log of a command search: one file per evaluator under $ARCH2VEC_HOME/searches,
+ * keyed by what decides a result: working directory, command template and the content of the files the
+ * command names (objectives/fingerprint.ts). Another project or an edited train.py gets another log.
+ */
+export function defaultCommandLog(command: string, cwd: string = process.cwd()): string {
+  return join(arch2vecHome(), 'searches', `command-${evaluatorFingerprint(command, cwd).id.slice(0, 16)}.jsonl`);
 }
 
 const nb201Spec = (index: number): Extract<CellSpec, { space: 'nasbench201' }> => ({ space: 'nasbench201', ops: nb201OpsAt(index) });
@@ -206,6 +209,8 @@ function record(ev: SearchEvaluation): SearchEvaluationRecord {
   const r: SearchEvaluationRecord = { index: ev.index, reward: num(ev.reward), val: num(ev.val), test: num(ev.report), cost: ev.cost };
   if (ev.error) r.error = ev.error;
   if (ev.reused) r.reused = true;
+  if (ev.reusedFrom) r.reusedFrom = ev.reusedFrom;
+  if (ev.warning) r.warning = ev.warning;
   return r;
 }
 
@@ -318,7 +323,8 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
     else {
       if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
       objective = new CommandObjective({
-        command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+        command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command, p.cwd),
+        cwd: p.cwd, scale: p.scale, metricRegex: p.metricRegex, fresh: p.fresh === true, retryFailed: p.retryFailed === true,
       });
     }
   } catch (e) {
