@@ -76,7 +76,7 @@ connection.onRequest(EngineRequests.pretrain, handle((p, token) => {
   return service.pretrain(p, abortSignal(token), onProgress);
 }));
 connection.onRequest(EngineRequests.loadModel, handle((p) => service.loadModel(p)));
-connection.onRequest(EngineRequests.embed, handle((p) => service.embed(p)));
+connection.onRequest(EngineRequests.embed, handle((p, token) => service.embed(p, abortSignal(token))));
 connection.onRequest(EngineRequests.neighbours, handle((p) => service.neighbours(p)));
 connection.onRequest(EngineRequests.map, handle((p) => service.map(p)));
 connection.onRequest(EngineRequests.cellAt, handle((p) => service.cellAt(p)));
