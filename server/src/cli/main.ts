@@ -3,7 +3,7 @@ import type { Severity } from '../core/diagnostics';
 import { formatText } from '../core/format';
 import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
-import { expandInputs, readText, UsageError, writeAtomic } from './files';
+import { expandInputs, readText, readTextForRewrite, UsageError, writeAtomic } from './files';
 import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
 import { exitAfterFlush, installPipeGuards } from './exit';
 
@@ -112,7 +112,7 @@ function format(args: Args, out: (s: string) => void, err: (s: string) => void):
   if (!args.flags.has('--check') && !args.flags.has('--write') && files.length !== 1) throw new UsageError('format prints one file; use --write or --check for several');
   let unformatted = 0;
   for (const file of files) {
-    const text = readText(file);
+    const text = args.flags.has('--write') ? readTextForRewrite(file) : readText(file);
     const formatted = formatText(text);
     if (args.flags.has('--write')) {
       if (formatted !== text) {

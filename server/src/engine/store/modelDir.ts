@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../data/atomicWrite';
 import { decodeTensorFile, encodeTensorFile, type NamedTensor } from './tensorFile';
@@ -35,6 +35,7 @@ const sha256 = (buf: Uint8Array) => createHash('sha256').update(buf).digest('hex
 function readManifest(dir: string): Record<string, string> | undefined {
   const p = join(dir, FILES.checksums);
   if (!existsSync(p)) return undefined;
+  if (!statSync(p).isFile()) throw new ModelFileError(`${p} is not a regular file: a model directory holds plain files`);
   let m: { files?: Record<string, string> };
   try {
     m = JSON.parse(readFileSync(p, 'utf8')) as { files?: Record<string, string> };
@@ -50,7 +51,7 @@ function fixFor(dir: string, name: string): string {
   const shipped = 'or use the shipped model (drop --model / clear the arch2vec.engine.modelDirectory setting)';
   let space = 'SPACE';
   try {
-    space = (JSON.parse(readFileSync(join(dir, FILES.config), 'utf8')) as { space?: string }).space ?? space;
+    if (statSync(join(dir, FILES.config)).isFile()) space = (JSON.parse(readFileSync(join(dir, FILES.config), 'utf8')) as { space?: string }).space ?? space;
   } catch {
     /* config.json itself may be the broken one */
   }
@@ -95,6 +96,8 @@ function recordChecksum(dir: string, name: string, bytes: Uint8Array[]) {
 export function readModelFile(dir: string, name: string): Buffer | undefined {
   const p = join(dir, name);
   if (!existsSync(p)) return undefined;
+  // A FIFO or device would block the engine forever in readFileSync.
+  if (!statSync(p).isFile()) throw new ModelFileError(`${p} is not a regular file (a FIFO, a device or a directory): a model directory holds plain files; ${fixFor(dir, name)}`);
   return verify(dir, name, readFileSync(p));
 }
 

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { SpaceId } from '../../core/spaces';
 import type { BackendReport } from '../backend';
 import type { Dataset, ProgressFn } from '../data/dataset';
+import { ensureDir } from '../data/atomicWrite';
 import { loadOrBuildNb101 } from '../data/nasbench101Data';
 import { loadNb201 } from '../data/nasbench201Data';
 import { DARTS_REFERENCE_POOL, sampleDarts } from '../data/dartsSample';
@@ -130,7 +130,7 @@ function configKey(space: SpaceId, train: TrainConfig, id: string): string {
 export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDirConfig; metrics: EpochMetrics[] }> {
   const train: TrainConfig = { ...DEFAULT_TRAIN, ...opts.train };
   const report = (p: PretrainProgress) => opts.onProgress?.(p);
-  mkdirSync(opts.modelDir, { recursive: true });
+  ensureDir(opts.modelDir);
 
   report({ phase: 'data', epoch: 0, epochs: train.epochs, step: 0, steps: 0, message: `loading ${opts.space} training data` });
   const dartsPool = opts.dartsPool ?? DARTS_REFERENCE_POOL;

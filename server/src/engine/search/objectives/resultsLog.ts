@@ -12,7 +12,8 @@
  * working directory, the content of the files the command names) picks the log file itself
  * (run.ts: defaultCommandLog), and each entry records it (`fingerprint`) so a reuse can say so.
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { ensureDir } from '../../data/atomicWrite';
 import { dirname } from 'node:path';
 
 export interface LogEntry {
@@ -97,7 +98,7 @@ export class ResultsLog {
    */
   append(entry: LogEntry) {
     if (this.fd < 0) {
-      mkdirSync(dirname(this.path), { recursive: true });
+      ensureDir(dirname(this.path));
       this.fd = openSync(this.path, 'a', 0o644);
       this.clean = false; // look at how the file ends first
     }
