@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { formatArch, NB201_SIZE, nb201OpsAt } from '../server/src/core/spaces/nasbench201';
-import { EngineError } from '../server/src/engine/query/errors';
-import { EngineService } from '../server/src/engine/query/service';
+import { EngineError } from '../server/src/engine/errors';
+import { EngineService } from '../server/src/engine/service';
 
 const text = (n: number) => 'space nasbench201\n' + Array.from({ length: n }, (_, i) => `cell c${i}\n  arch: ${formatArch(nb201OpsAt(i % NB201_SIZE))}\n`).join('');
 

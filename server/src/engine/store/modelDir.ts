@@ -4,28 +4,16 @@ import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../data/atomicWrite';
 import { decodeTensorFile, encodeTensorFile, type NamedTensor } from './tensorFile';
 
+import { FILES, type EmbeddingIndex } from '../../protocol/modelDir';
+
 /**
- * A model directory: everything a trained model is, each file replaced atomically.
- *   config.json      space, hyper-parameters, seed, backend, versions, data identity
- *   checkpoint.a2v   weights + Adam state + position (epoch, batch): resumes exactly
- *   model.a2v        final weights only (what inference loads)
- *   metrics.json     per-epoch loss, reconstruction, validity, uniqueness, throughput
- *   embeddings.f32   count × 16 float32, row i = dataset entry i (node-mean of μ)
- *   embeddings.json  {count, dim, space, order, dataId}
- *   checksums.json   sha256 of every file above, updated with each write and verified on every read:
- *                    one flipped bit anywhere (tensor headers, JSON, the embedding table) is an error
- *                    naming the file and the fix, never a silently wrong answer. A directory without
- *                    it (written before it existed) is read unverified.
+ * Reads and writes a model directory (format and file names: protocol/modelDir), each file replaced
+ * atomically. checksums.json holds the sha256 of every other file, updated with each write and verified
+ * on every read: one flipped bit anywhere (tensor headers, JSON, the embedding table) is an error naming
+ * the file and the fix, never a silently wrong answer. A directory without it (written before it
+ * existed) is read unverified, with the embedding table still checked for plausible values.
  */
-export const FILES = {
-  config: 'config.json',
-  checkpoint: 'checkpoint.a2v',
-  model: 'model.a2v',
-  metrics: 'metrics.json',
-  embeddings: 'embeddings.f32',
-  embeddingsIndex: 'embeddings.json',
-  checksums: 'checksums.json',
-} as const;
+export { FILES, type EmbeddingIndex };
 
 /** A model file that does not match its checksum (or is not covered by one). */
 export class ModelFileError extends Error {}
@@ -140,15 +128,6 @@ export function readTensors<M>(dir: string, name: string): { meta: M; tensors: M
 
 /** Larger than any latent mean a trained arch2vec model produces (they are O(1)). */
 const MAX_EMBEDDING = 1e6;
-
-export interface EmbeddingIndex {
-  count: number;
-  dim: number;
-  space: string;
-  /** Row i is dataset entry i; for NB201 that is the benchmark index. */
-  order: string;
-  dataId: string;
-}
 
 export function writeEmbeddings(dir: string, emb: Float32Array, index: EmbeddingIndex) {
   writeModelFile(dir, FILES.embeddings, [new Uint8Array(emb.buffer, emb.byteOffset, emb.byteLength)]);

@@ -21,8 +21,15 @@ import { evaluatorFingerprint, type EvaluatorFingerprint } from './fingerprint';
 import { ProcessTree, reapOrphanedEvaluators } from './processTree';
 import { ResultsLog, type LogEntry, type LoggedEntry } from './resultsLog';
 import type { Objective, SearchEvaluation } from './types';
+import { EngineError } from '../../errors';
 
-export class CommandError extends Error {}
+/** A bad command option: the engine's badInput, thrown as such (no translation by the caller). */
+export class CommandError extends EngineError {
+  constructor(message: string) {
+    super('badInput', message);
+    this.name = 'CommandError';
+  }
+}
 
 export interface CommandOptions {
   /** Shell command template with {cell} and/or {json}. */
