@@ -76,7 +76,7 @@ let mounted = false;
 const disk = join(root, 'disk');
 if (process.platform === 'linux') {
   mkdirSync(disk);
-  mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=3m', 'tmpfs', disk]).status === 0;
+  mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', disk]).status === 0;
 }
 if (!mounted) console.log('chaos: cannot mount a tmpfs here (needs root on Linux): the disk-full rounds are skipped');
 
@@ -105,7 +105,7 @@ async function searchRound(i: number) {
 
 async function pretrainRound(i: number) {
   const full = mounted && rand() < 0.5;
-  const base = mounted ? disk : root;
+  const base = full ? disk : root;
   const out = join(base, `model${i}`);
   let filler: string | undefined;
   if (full) {
@@ -116,7 +116,7 @@ async function pretrainRound(i: number) {
     writeFileSync(filler, Buffer.alloc(Math.max(0, Number(df) - 1_700_000)));
   }
   const sig = pick<NodeJS.Signals>(['SIGINT', 'SIGTERM', 'SIGKILL']);
-  const after = 500 + Math.floor(rand() * 12000);
+  const after = 300 + Math.floor(rand() * 4500);
   const r = await runKilled(['pretrain', '--space', 'nasbench201', '--out', out, '--epochs', '2', '--max-steps', '2', '--validity-samples', '10'], {}, after, sig);
   let corrupt = '';
   for (const name of Object.values(FILES)) {
