@@ -16,6 +16,7 @@ import { isNb201Dataset, NB201_DATASETS } from '../engine/search/objectives/benc
 import { ResultsLog } from '../engine/search/objectives/resultsLog';
 import { ACCURACY_SCALES, compileMetricRegex, type AccuracyScale } from '../engine/search/objectives/evaluatorContract';
 import { defaultCommandLog, readCellsFile, runSearch, STRATEGY_NAMES, type RunSearchOptions } from '../engine/search/run';
+import { nb201WithinCost, parseCount } from '../engine/search/costConstraint';
 import { UsageError } from './files';
 import { parseOpts, type OptKind } from './options';
 
@@ -31,6 +32,7 @@ const SPEC: Record<string, OptKind> = {
   '--seed': 'int', '--json': 'bool', '--out': 'string', '--command': 'string', '--parallel': 'int', '--timeout': 'number', '--k': 'int',
   '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string',
   '--scale': 'string', '--metric-regex': 'string', '--fresh': 'bool', '--retry-failed': 'bool',
+  '--max-params': 'string', '--max-flops': 'string',
 };
 const ALIASES: Record<string, string> = { '-k': '--k' };
 
@@ -82,6 +84,13 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
     params.eiVariant = ei;
   }
   if (opts.has('--max-evals') && n('--max-evals')! < 1) throw new UsageError('--max-evals must be at least 1');
+  for (const [flag, key] of [['--max-params', 'maxParams'], ['--max-flops', 'maxFlops']] as const) {
+    const v = s(flag);
+    if (v === undefined) continue;
+    const count = parseCount(v);
+    if (!(count > 0)) throw new UsageError(`${flag} takes a positive count such as 800000, 800k or 1.5M, got '${v}'`);
+    params[key] = count;
+  }
   if (objective === 'benchmark') {
     only(['--command', '--parallel', '--timeout', '--log', '--k', '--scale', '--metric-regex', '--fresh', '--retry-failed'], '--objective command / file');
     const dataset = s('--dataset') ?? 'cifar10';
@@ -235,6 +244,12 @@ export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunS
     const torn = params.fresh ? undefined : new ResultsLog(params.log!).warning;
     if (torn) io.err(`warning: ${torn}`);
     io.err(`results log: ${params.log} (${params.fresh ? '--fresh: earlier evaluations in it are not reused' : `finished evaluations in it are not run again${params.retryFailed ? ', except failed ones' : ''}`})`);
+  }
+  if (params.maxParams !== undefined || params.maxFlops !== undefined) {
+    const dataset = params.dataset ?? 'cifar10';
+    const n = nb201WithinCost({ maxParams: params.maxParams, maxFlops: params.maxFlops, dataset }).length;
+    const limits = [params.maxParams !== undefined ? `≤ ${int(params.maxParams)} parameters` : '', params.maxFlops !== undefined ? `≤ ${int(params.maxFlops)} FLOPs` : ''].filter(Boolean).join(', ');
+    io.err(`cost constraint: ${int(n)} of 15,625 cells have ${limits} (${dataset} network)`);
   }
   const progress = new SearchProgress(io, params.objective === 'command');
   const ctl = new AbortController();
