@@ -1,6 +1,6 @@
 /**
  * Search objectives and the search loop (issue 4), in process: the benchmark objective's columns and
- * costs on known NB201 indices and the §5.3 budget accounting; the command objective against small
+ * costs on known NB201 indices and the budget accounting of docs/reference-notes.md §5.3; the command objective against small
  * real evaluator scripts (test/fixtures/evaluators) that fail, hang and lie, run in parallel, with a
  * results log a restarted search re-uses without re-running anything; cancellation; the file
  * objective's observations; identical seeds ⇒ identical traces.

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import {
   PAPER_BUDGETS, type EngineSearchParams, type EngineSearchProgress, type SearchDatasetName, type SearchFoundCell, type SearchObjectiveName,
-  type SearchStrategyName, type SpaceName,
+  type SearchStrategyName, type SpaceId,
 } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
 import { type App, cellsDocument, settings, showError } from '../app';
@@ -122,7 +122,7 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
   const state: SuggestionsState = {
     kind: 'suggestions',
     title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset!]}` : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
-    space: choice.space as SpaceName, objective: choice.objective, dataset: first.dataset ?? null,
+    space: choice.space as SpaceId, objective: choice.objective, dataset: first.dataset ?? null,
     budget: first.budget ?? null, maxEvals: first.maxEvals ?? null,
     series: requests.flatMap(seriesOf), suggestions: [], status: 'running', ...(sourceUri ? { sourceUri } : {}),
   };

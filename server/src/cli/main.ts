@@ -7,11 +7,10 @@ import { stripBom } from '../core/text';
 import { expandInputs, readText, readTextForRewrite, UsageError, writeAtomic } from './files';
 import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
 import { exitAfterFlush, installPipeGuards } from './exit';
+import { VERSION } from '../version';
 import { EXPORT_USAGE, runExport, runInfo } from './exportCommand';
 import { predictCmd } from './predictCommand';
 
-declare const __VERSION__: string;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 const USAGE = `arch2vec ${VERSION} — cell-spec tools
 

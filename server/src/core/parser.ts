@@ -232,11 +232,3 @@ function isEmptyOrMatrix(p: Property): boolean {
 function clip(s: string): string {
   return s.length > 40 ? s.slice(0, 37) + '...' : s;
 }
-
-/** The cell whose range (header to last property) contains `line`, or whose block it sits in. */
-export function cellIndexAtLine(doc: ParsedDocument, line: number): number {
-  if (line < 0 || line >= doc.lineInfo.length) return -1;
-  const own = doc.lineInfo[line].cell;
-  if (own >= 0) return own;
-  return -1;
-}

@@ -24,9 +24,8 @@ import { analyze } from '../core/analyze';
 import { nb201Table } from '../core/spaces/nasbench201';
 import { arch2vecHome, cacheDir, newModelDir, resolveModel, trainedModels } from './paths';
 import { runSearch } from './search/run';
+import { VERSION } from '../version';
 
-declare const __VERSION__: string;
-export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 export function checkBackendName(name: string): BackendRequest {
   if (name === 'auto' || (BACKEND_ORDER as string[]).includes(name)) return name as BackendRequest;

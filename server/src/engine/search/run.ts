@@ -1,7 +1,7 @@
 /**
  * The search loop (issue 4): one strategy, one objective, ask/tell until the budget is spent.
  *
- * Budget accounting follows §5.3 of the arch2vec notes: a seed keeps querying while its cumulative
+ * Budget accounting follows docs/reference-notes.md §5.3: a seed keeps querying while its cumulative
  * cost (simulated training seconds for the benchmark, wall seconds for a command) is below the
  * budget, so the query that crosses it still counts (the reference's `while total < budget`); with
  * `maxEvals` it also stops after that many evaluations. With a parallel objective (the command one),

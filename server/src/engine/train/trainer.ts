@@ -15,10 +15,9 @@ import type { NamedTensor } from '../store/tensorFile';
 import { reconstruction, validityUniqueness } from './metrics';
 import { defaultThreads, ParallelStepper, type TrainingStepper } from './parallel';
 import { DeviceStepper } from './step';
+import { VERSION } from '../../version';
 import { FoldedEncoder } from '../query/foldedEncoder';
 
-declare const __VERSION__: string;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 export interface PretrainOptions {
   space: SpaceId;
@@ -82,7 +81,7 @@ function configKey(space: SpaceId, train: TrainConfig, id: string): string {
 }
 
 /**
- * Pretrains arch2vec on a whole search space: the reference protocol (§2.3, §3) with progress,
+ * Pretrains arch2vec on a whole search space: the reference protocol (docs/reference-notes.md §2.3, §3) with progress,
  * cancellation (checkpoint written, resumable), an atomic checkpoint every epoch, per-epoch metrics,
  * and finally the embedding table of every cell in the space.
  */
@@ -149,7 +148,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
 
   try {
     for (let epoch = startEpoch; epoch < train.epochs; epoch++) {
-      // The reference trains epochs 2..N in eval mode by accident (§2.3); reproduce only on request.
+      // The reference trains epochs 2..N in eval mode by accident (docs/reference-notes.md §2.3); reproduce only on request.
       const mode = train.referenceEvalModeQuirk && epoch > 0 ? 'eval' : 'train';
       if (startBatch === 0) stepper.resetEpochStats();
       const t0 = performance.now();
