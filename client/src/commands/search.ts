@@ -11,6 +11,7 @@ import type { SearchSeries, SuggestionsState } from '../../../webview/src/messag
 import { type App, cellsDocument, settings, showError } from '../app';
 import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
+import { EVALUATOR_CONTRACT_SUMMARY } from '../../../server/src/engine/search/objectives/evaluatorContract';
 import { activeSpace } from './model';
 
 /** What a search ranges over in each space (the quick pick's description). */
@@ -66,7 +67,7 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
   if (objective === 'command' && trusted && choice.command === undefined) {
     const cmd = await vscode.window.showInputBox({
       title: 'Search: evaluator command (4/5)', value: s.search.evaluatorCommand, placeHolder: 'python train.py {cell}',
-      prompt: '{cell}: a .cells file holding the cell; {json}: the same as JSON. The last number it prints is the accuracy.',
+      prompt: EVALUATOR_CONTRACT_SUMMARY,
       validateInput: (v) => (/\{(cell|json)\}/.test(v) ? undefined : 'mention {cell} or {json}'),
     });
     if (cmd === undefined) return undefined;

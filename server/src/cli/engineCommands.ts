@@ -134,11 +134,36 @@ async function pretrainCmd(argv: string[], io: EngineIO): Promise<number> {
       io.err(`resume with: ${e.data.resume}`);
       return 130;
     }
+    const fsProblem = storageProblem(e);
+    if (fsProblem) {
+      // Every model file is replaced atomically: what was written before the failure is whole.
+      io.err(`arch2vec: pretraining stopped: ${fsProblem}`);
+      if (fsProblem.startsWith('cannot create directory')) {
+        io.err('nothing was written; choose another --out');
+        return 1;
+      }
+      io.err(`the last checkpoint in ${modelDir} (if one was written) is intact; fix the problem, then resume with:`);
+      io.err(`  arch2vec pretrain --space ${space} --resume --out ${modelDir}${params.epochs !== undefined ? ` --epochs ${params.epochs}` : ''}`);
+      return 1;
+    }
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+const STORAGE_CODES: Record<string, string> = {
+  ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EROFS: 'read-only file system', EACCES: 'permission denied',
+  EPERM: 'operation not permitted', EIO: 'input/output error', ENOENT: 'no such file or directory', ENOTDIR: 'not a directory', EFBIG: 'file too large',
+};
+
+/** A file-system failure as one sentence (what, where), or undefined for anything else. */
+function storageProblem(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code && STORAGE_CODES[err.code]) return `${STORAGE_CODES[err.code]} (${err.code})${err.path ? ` writing ${err.path}` : ''}`;
+  if (err instanceof Error && /^cannot create directory /.test(err.message)) return err.message;
+  return undefined;
 }
 
 async function evalCmd(argv: string[], io: EngineIO): Promise<number> {

@@ -232,10 +232,18 @@ export interface EngineSearchParams {
   parallel?: number;
   /** command: seconds before an evaluation is killed. */
   timeout?: number;
-  /** command: results log (JSONL) re-used on restart (default: $ARCH2VEC_HOME/searches/command-<hash>.jsonl). */
+  /** command: results log (JSONL) re-used on restart (default: $ARCH2VEC_HOME/searches/command-<hash of cwd, command and the files it names>.jsonl). */
   log?: string;
   /** command: working directory of the evaluator (default: the engine's). */
   cwd?: string;
+  /** command: unit of the accuracy the evaluator prints (default 'percent'; see EVALUATOR_CONTRACT). */
+  scale?: 'percent' | 'fraction';
+  /** command: a regular expression whose last match (group 1, else the whole match) is the accuracy. */
+  metricRegex?: string;
+  /** command: read nothing from the results log (every cell runs again; new results are appended). */
+  fresh?: boolean;
+  /** command: run cells whose logged evaluation failed again. */
+  retryFailed?: boolean;
   /** file: `.cells` text whose cells with `accuracy:` are the observations, and its name for messages. */
   text?: string;
   file?: string;
@@ -287,6 +295,10 @@ export interface SearchEvaluationRecord {
   cost: number;
   error?: string;
   reused?: boolean;
+  /** A reused evaluation: `LOG:LINE (evaluated AT)`, and what differs now. */
+  reusedFrom?: string;
+  /** Did not fail the evaluation but the user should know (e.g. the results log could not be written). */
+  warning?: string;
 }
 
 export interface SearchSeedResult {

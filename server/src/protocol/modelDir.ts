@@ -8,6 +8,7 @@
  *   metrics.json     per-epoch loss, reconstruction, validity, uniqueness, throughput
  *   embeddings.f32   count × 16 float32, row i = dataset entry i (node-mean of μ)
  *   embeddings.json  {count, dim, space, order, dataId}
+ *   checksums.json   {algorithm: 'sha256', files: {name: hex}}: every file above, verified on read
  */
 import type { BackendReport } from './backend';
 import type { SpaceId } from './values';
@@ -21,6 +22,7 @@ export const FILES = {
   metrics: 'metrics.json',
   embeddings: 'embeddings.f32',
   embeddingsIndex: 'embeddings.json',
+  checksums: 'checksums.json',
 } as const;
 
 /** Hyper-parameters of the arch2vec graph VAE (GIN encoder, inner-product decoder). */

@@ -20,7 +20,6 @@
  * parameters → pool (+ the model's embedding table for bo / rl) → objective → seeds → summary, in
  * every space (issue 12: pools, per-space settings and user tables in pools/ and spaceSearch.ts).
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -42,6 +41,7 @@ import {
   BenchmarkObjective, CommandObjective, fileObservations, isNb201Dataset, NB201_DATASETS,
   type Objective, type SearchEvaluation,
 } from './objectives';
+import { evaluatorFingerprint } from './objectives/fingerprint';
 import { createNb201Pool } from './pool';
 import { poolEmbeddings } from './pools/embeddings';
 import { Nb201Pool } from './pools/nasbench201';
@@ -204,10 +204,13 @@ export interface RunSearchOptions {
   deps?: SearchDeps;
 }
 
-/** The default results log of a command search: one file per command template under $ARCH2VEC_HOME/searches. */
-export function defaultCommandLog(command: string): string {
-  const h = createHash('sha256').update(command).digest('hex').slice(0, 12);
-  return join(arch2vecHome(), 'searches', `command-${h}.jsonl`);
+/**
+ * The default results log of a command search: one file per evaluator under $ARCH2VEC_HOME/searches,
+ * keyed by what decides a result: working directory, command template and the content of the files the
+ * command names (objectives/fingerprint.ts). Another project or an edited train.py gets another log.
+ */
+export function defaultCommandLog(command: string, cwd: string = process.cwd()): string {
+  return join(arch2vecHome(), 'searches', `command-${evaluatorFingerprint(command, cwd).id.slice(0, 16)}.jsonl`);
 }
 
 const num = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
@@ -228,6 +231,8 @@ function record(ev: SearchEvaluation): SearchEvaluationRecord {
   const r: SearchEvaluationRecord = { index: ev.index, reward: num(ev.reward), val: num(ev.val), test: num(ev.report), cost: ev.cost };
   if (ev.error) r.error = ev.error;
   if (ev.reused) r.reused = true;
+  if (ev.reusedFrom) r.reusedFrom = ev.reusedFrom;
+  if (ev.warning) r.warning = ev.warning;
   return r;
 }
 
@@ -393,7 +398,8 @@ function searchObjective(req: SearchRequest, prepared: PreparedPool): Objective 
   }
   if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
   return new CommandObjective({
-    command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+    command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command, p.cwd),
+    cwd: p.cwd, scale: p.scale, metricRegex: p.metricRegex, fresh: p.fresh === true, retryFailed: p.retryFailed === true,
     ...(req.space !== 'nasbench201' ? { pool: prepared.cells } : {}),
   });
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { BackendReport, EpochMetrics, GenerativeMetrics, ModelDirConfig, PretrainProgress, SpaceId } from '../../protocol';
 import type { Dataset, ProgressFn } from '../data/dataset';
+import { ensureDir } from '../data/atomicWrite';
 import { DARTS_REFERENCE_POOL } from '../data/dartsSample';
 import { ENGINE_SPACES } from '../spaces';
 import { Rng } from '../data/random';
@@ -88,7 +88,7 @@ function configKey(space: SpaceId, train: TrainConfig, id: string): string {
 export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDirConfig; metrics: EpochMetrics[] }> {
   const train: TrainConfig = { ...DEFAULT_TRAIN, ...opts.train };
   const report = (p: PretrainProgress) => opts.onProgress?.(p);
-  mkdirSync(opts.modelDir, { recursive: true });
+  ensureDir(opts.modelDir);
 
   report({ phase: 'data', epoch: 0, epochs: train.epochs, step: 0, steps: 0, message: `loading ${opts.space} training data` });
   const dartsPool = opts.dartsPool ?? DARTS_REFERENCE_POOL;
