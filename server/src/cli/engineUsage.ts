@@ -6,7 +6,8 @@ export const ENGINE_COMMANDS = ['pretrain', 'eval', 'embed', 'neighbours', 'enum
 export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201|darts [--epochs N] [--batch-size N] [--seed N]
                    [--backend B] [--out DIR] [--resume] [--reference-eval-mode]
                    [--validity-samples N] [--max-steps N] [--darts-pool N] [--threads N] [--json]
-      Pretrain arch2vec on the whole space (default out: $ARCH2VEC_HOME/models/SPACE/<time>-seed<N>).
+      Pretrain arch2vec on the whole space (defaults: the reference's schedule, NB101 8 epochs seed 1,
+      NB201 and DARTS 10 epochs seed 3; default out: $ARCH2VEC_HOME/models/SPACE/<time>-seed<N>).
       Ctrl-C stops at the next step and saves a checkpoint; --resume continues it.
   arch2vec eval [--space S | --model DIR] [--samples N] [--json]
       Held-out reconstruction accuracy, validity and uniqueness of a model (--space: the last trained

@@ -15,6 +15,7 @@ import { BACKEND_ORDER, selectBackend, type BackendReport } from './backend';
 import { CancelledError, pretrain, type PretrainProgress } from './train/trainer';
 import { cellsOfText, pickCell, type QueryCell } from './query/cells';
 import { checkSpace, EngineError } from './errors';
+import { REFERENCE_TRAIN } from './model/config';
 import { ModelCache, type QueryModel } from './query/model';
 import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
 import { ENGINE_SPACES } from './spaces';
@@ -123,7 +124,7 @@ export class EngineService {
       if (!unfinished) throw new EngineError('badInput', `nothing to resume: no unfinished ${space} model under ${arch2vecHome()}/models/${space}; pass --out DIR`);
       return unfinished.dir;
     }
-    return newModelDir(space, p.seed ?? 3);
+    return newModelDir(space, p.seed ?? REFERENCE_TRAIN[space].seed);
   }
 
   async pretrain(p: EnginePretrainParams, signal?: AbortSignal, onProgress?: (p: PretrainProgress) => void): Promise<EnginePretrainResult> {

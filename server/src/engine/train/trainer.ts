@@ -9,7 +9,7 @@ import { ENGINE_SPACES } from '../spaces';
 import { Rng } from '../data/random';
 import { trainHeldOutSplit } from '../data/split';
 import { Arch2vecModel } from '../model/arch2vecModel';
-import { DEFAULT_TRAIN, modelConfigFor, type TrainConfig } from '../model/config';
+import { modelConfigFor, trainConfigFor, type TrainConfig } from '../model/config';
 import { FILES, readJson, readTensors, writeEmbeddings, writeJson, writeTensors } from '../store/modelDir';
 import type { NamedTensor } from '../store/tensorFile';
 import { reconstruction, validityUniqueness } from './metrics';
@@ -86,7 +86,7 @@ function configKey(space: SpaceId, train: TrainConfig, id: string): string {
  * and finally the embedding table of every cell in the space.
  */
 export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDirConfig; metrics: EpochMetrics[] }> {
-  const train: TrainConfig = { ...DEFAULT_TRAIN, ...opts.train };
+  const train: TrainConfig = trainConfigFor(opts.space, opts.train);
   const report = (p: PretrainProgress) => opts.onProgress?.(p);
   ensureDir(opts.modelDir);
 
