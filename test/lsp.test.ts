@@ -291,6 +291,20 @@ test('a `cell` typed under an indented block: one bad-indentation error whose qu
   client.close(uri);
 });
 
+test('typing `cell ` on an indented line moves it to column 0 (on-type formatting at the space), nowhere else', async () => {
+  const uri = uriFor('ontype');
+  const text = 'cell a\n  ops: input output\n  matrix:\n    0 1\n    0 0\n    cell \n  accuracy: 9 \n';
+  await client.openAndWait(uri, text);
+  const caps = client.initializeResult!.capabilities;
+  assert.equal(caps.documentOnTypeFormattingProvider?.firstTriggerCharacter, ' ');
+  const onType = (line: number, character: number) => client.request<TextEdit[] | null>('textDocument/onTypeFormatting',
+    { textDocument: { uri }, position: { line, character }, ch: ' ', options: { tabSize: 2, insertSpaces: true } });
+  assert.deepEqual(await onType(5, 9), [{ range: r(5, 0, 5, 4), newText: '' }]);
+  assert.deepEqual(await onType(6, 14), [], 'a space in a value');
+  assert.deepEqual(await onType(0, 5), [], 'already at column 0');
+  client.close(uri);
+});
+
 test('completion only where wanted: nothing for a cell name, a value or a matrix row; keys at the start of an indented line; spaces after `space`', async () => {
   const uri = uriFor('completion-where');
   const text = [
@@ -312,7 +326,10 @@ test('completion only where wanted: nothing for a cell name, a value or a matrix
   assert.deepEqual(items(await client.completion(uri, 4, 5)), [], 'in a matrix row');
   assert.deepEqual(items(await client.completion(uri, 4, 9)), [], 'at the end of a matrix row');
   assert.deepEqual(items(await client.completion(uri, 8, 14)), [], 'in a metric value');
-  const keys = items(await client.completion(uri, 7, 5)).map((i) => i.label);
+  const keyList = await client.completion(uri, 7, 5);
+  // Asked again on every keystroke: a cached list would be re-filtered against `cell b` and match "cell (nasbench101)".
+  assert.equal((keyList as CompletionList).isIncomplete, true);
+  const keys = items(keyList).map((i) => i.label);
   assert.ok(keys.includes('val_accuracy') && !keys.includes('accuracy') && !keys.includes('ops') && !keys.includes('matrix'), `the keys the cell still lacks: ${keys.join(',')}`);
   const ops = items(await client.completion(uri, 2, 35)).map((i) => i.label);
   assert.ok(ops.includes('output'), 'ops after `ops:` (the exact op typed matches, so Enter on it adds no text)');

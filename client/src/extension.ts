@@ -11,7 +11,7 @@ import type { PageMessage } from '../../webview/src/messages';
 import { type App, insertCell, settings, showError } from './app';
 import { chooseBackend, embedFile, openLatentMap, pretrain } from './commands/engineCommands';
 import { neighboursOf, showNeighbours, suggestSimilar } from './commands/neighbours';
-import { cancelSearch, runSearch } from './commands/search';
+import { cancelSearch, exportSearchResults, rerunSearch, runSearch } from './commands/search';
 import { EngineHost } from './engineHost';
 import { Jobs } from './jobs';
 import { StatusBar } from './statusBar';
@@ -54,8 +54,8 @@ async function onPageMessage(app: App, m: PageMessage, view: ViewPanel): Promise
   const state = view.state;
   switch (m.type) {
     case 'insertCell': {
-      const name = await insertCell(app, state?.sourceUri, m.cell);
-      if (name) void vscode.window.setStatusBarMessage(`arch2vec: inserted cell ${name}`, 5000);
+      const r = await insertCell(app, state?.sourceUri, m.cell, m.spec);
+      if (r) void vscode.window.setStatusBarMessage(r.existing ? `arch2vec: the file already has this cell as ${r.name}; showing it` : `arch2vec: inserted cell ${r.name}`, 6000);
       return;
     }
     case 'showNeighbours':
@@ -70,6 +70,12 @@ async function onPageMessage(app: App, m: PageMessage, view: ViewPanel): Promise
     }
     case 'cancelSearch':
       if (!cancelSearch()) void vscode.window.showInformationMessage('arch2vec: no search is running.');
+      return;
+    case 'exportResults':
+      await exportSearchResults(m.format);
+      return;
+    case 'rerunSearch':
+      await rerunSearch();
       return;
     case 'revealLine': {
       if (!state?.sourceUri) return;

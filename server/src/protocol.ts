@@ -325,7 +325,11 @@ export interface SearchSeedResult {
   /** With traces: best so far after every evaluation, and the evaluations themselves. */
   trace?: SearchTracePoint[];
   evaluationsList?: SearchEvaluationRecord[];
+  /** With traces: this seed's best distinct cells by reward, best first (at most SEARCH_TOP_K). */
+  top?: SearchFoundCell[];
 }
+/** How many cells per seed `top` lists (the suggestions view's top-k per strategy). */
+export const SEARCH_TOP_K = 5;
 
 export interface MeanStd {
   mean: number | null;

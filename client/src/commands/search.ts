@@ -8,6 +8,7 @@ import {
   type SearchStrategyName, type SpaceName,
 } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
+import { recordFailure, searchLabels, searchResultsCsv, searchResultsJson } from './searchResults';
 import { type App, cellsDocument, settings, showError } from '../app';
 import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
@@ -21,6 +22,10 @@ const STRATEGY_LABELS: Record<SearchStrategyName, { label: string; detail: strin
 const DATASET_LABELS: Record<SearchDatasetName, string> = { cifar10: 'CIFAR-10', cifar100: 'CIFAR-100', 'imagenet16-120': 'ImageNet16-120' };
 
 let running: { cancel(): void } | undefined;
+/** The last search (for Export and Re-run all in its view). */
+let last: { app: App; choice: SearchChoice; requests: EngineSearchParams[]; state: SuggestionsState; sourceUri?: string } | undefined;
+
+
 
 /** Asks for whatever `partial` leaves open; undefined when the user backs out. */
 async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<SearchChoice | undefined> {
@@ -119,6 +124,7 @@ function seriesOf(req: EngineSearchParams): SearchSeries[] {
 async function execute(app: App, choice: SearchChoice, requests: EngineSearchParams[], sourceUri: string | undefined): Promise<void> {
   const first = requests[0];
   const state: SuggestionsState = {
+    labels: searchLabels(choice.objective, first.dataset ?? null, first.budget ?? null), failures: [],
     kind: 'suggestions',
     title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset!]}` : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
     space: choice.space as SpaceName, objective: choice.objective, dataset: first.dataset ?? null,
@@ -127,6 +133,11 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
   };
   const view = app.views.open('suggestions');
   view.show(state);
+  last = { app, choice, requests, state, sourceUri };
+  let successes = 0;
+  let evaluated = 0;
+  let reused = 0;
+  let stoppedEarly: string | undefined;
   const found: SearchFoundCell[] = [];
   const total = requests.reduce((n, r) => n + (r.seeds?.length ?? 1), 0);
   let doneSeeds = 0;
@@ -143,6 +154,22 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
           const sr = state.series.find((x) => x.id === `${req.strategy}-${p.seed}`);
           if (!sr) return;
           sr.status = 'running';
+          evaluated++;
+          if (p.last.reused) {
+            reused++;
+            sr.reused = (sr.reused ?? 0) + 1;
+            state.reused = { count: reused, of: evaluated, log: state.reused?.log ?? null };
+          } else if (state.reused) state.reused.of = evaluated;
+          if (p.last.error || p.last.reward === null) {
+            sr.failed = (sr.failed ?? 0) + 1;
+            const error = p.last.error ?? 'no accuracy';
+            app.log.warn(`search ${sr.label}: evaluation of NB201 ${p.last.index} failed${p.last.reused ? ' (in an earlier run)' : ''}: ${error}`);
+            if (recordFailure(state.failures!, p.last.index, error, evaluated, successes) && !stoppedEarly) {
+              stoppedEarly = `the first ${evaluated} evaluations all failed the same way: ${state.failures![0].reason}`;
+              app.log.error(`search stopped early: ${stoppedEarly}`);
+              ctl.abort();
+            }
+          } else successes++;
           sr.points.push({ budget: p.budgetUsed, best: p.best.bestReward, evaluations: p.evaluations });
           const frac = p.budget ? Math.min(1, p.budgetUsed / p.budget) : p.maxEvals ? Math.min(1, p.evaluations / p.maxEvals) : 0;
           const best = p.best.bestReward !== null ? ` · best ${p.best.bestReward.toFixed(2)}%` : '';
@@ -157,6 +184,8 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
             sr.best = run.best;
             // The final trace is authoritative (progress may have been coalesced).
             if (run.trace) sr.points = run.trace.map((t) => ({ budget: t.budget, best: t.bestReward, evaluations: t.evaluations }));
+            if (run.top) sr.top = run.top;
+            sr.failed = run.failed;
           }
           if (run.best) found.push(run.best);
         }
@@ -166,9 +195,16 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
         state.suggestions = dedupe(found, choice.objective === 'file');
         view.show(state);
         const s = r.summary;
+        state.summaries = [...(state.summaries ?? []).filter((x) => x.strategy !== req.strategy),
+          { strategy: req.strategy, label: STRATEGY_LABELS[req.strategy].label, seeds: s.seeds, reward: s.reward, val: s.val, test: s.test }];
+        const info = r.objectiveInfo as { columns?: { reward: string; val: string; test: string }; log?: string; evaluationsReused?: number };
+        if (info.columns) state.labels = searchLabels(choice.objective, first.dataset ?? null, first.budget ?? null, info.columns);
+        if (typeof info.log === 'string' && (info.evaluationsReused ?? 0) > 0) state.reused = { count: reused, of: evaluated, log: info.log };
         app.log.info(`search ${req.strategy}: ${s.seeds} seed(s), reward ${fmt(s.reward.mean)} ± ${fmt(s.reward.std)}, val ${fmt(s.val.mean)}, test ${fmt(s.test.mean)} (${r.seconds.toFixed(1)} s)`);
       }
-      state.status = ctl.signal.aborted ? 'cancelled' : 'done';
+      state.status = stoppedEarly ? 'failed' : ctl.signal.aborted ? 'cancelled' : 'done';
+      if (stoppedEarly) state.message = `Stopped early: ${stoppedEarly}`;
+      else if (state.failures!.length) app.log.warn(`search: ${state.failures!.reduce((n, f) => n + f.count, 0)} evaluations failed (${state.failures!.map((f) => `${f.count}× ${f.reason}`).join('; ')})`);
     });
   } catch (e) {
     state.status = 'failed';
@@ -196,4 +232,32 @@ export function cancelSearch(): boolean {
   if (!running) return false;
   running.cancel();
   return true;
+}
+
+/** The view's Export button: every seed's top cells, the summaries and the failures, as CSV or JSON. */
+export async function exportSearchResults(format: 'csv' | 'json'): Promise<void> {
+  if (!last) {
+    void vscode.window.showInformationMessage('arch2vec: no search results to export yet.');
+    return;
+  }
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd());
+  const target = await vscode.window.showSaveDialog({
+    title: `Export search results as ${format.toUpperCase()}`, defaultUri: vscode.Uri.joinPath(base, `arch2vec-search.${format}`),
+    filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+  });
+  if (!target) return;
+  const text = format === 'csv' ? searchResultsCsv(last.state) : searchResultsJson(last.state);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  last.app.log.info(`search results exported to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`arch2vec: search results saved to ${vscode.workspace.asRelativePath(target)}.`);
+}
+
+/** "Re-run all": the same search, evaluating every cell again into a new results log (the old one is kept). */
+export async function rerunSearch(): Promise<void> {
+  if (!last || running) return;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const oldLog = last.state.reused?.log;
+  const requests = last.requests.map((r) => ({ ...r, log: oldLog ? oldLog.replace(/(\.jsonl)?$/, `-rerun-${stamp}.jsonl`) : r.log }));
+  last.app.log.info(`search: re-running all evaluations${oldLog ? ` (earlier results stay in ${oldLog})` : ''}`);
+  await execute(last.app, last.choice, requests, last.sourceUri);
 }

@@ -1,7 +1,7 @@
 import {
   CodeActionKind, createConnection, DiagnosticSeverity, DiagnosticTag, DocumentSymbol, FoldingRangeKind,
   InsertTextFormat, CompletionItemKind, MarkupKind, ProposedFeatures, SymbolKind, TextDocumentSyncKind, TextDocuments,
-  type CodeAction, type CompletionItem, type Diagnostic, type InitializeResult,
+  type CodeAction, type CompletionItem, type CompletionList, type Diagnostic, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSteps, type Analysis } from '../core/analyze';
@@ -11,7 +11,7 @@ import { isSpaceId } from '../core/spaces';
 import { CELLS_REQUEST, CONFIG_SECTION, DEFAULT_VALIDATION_SETTINGS, type CellsParams, type CellsResult, VALIDATED_NOTIFICATION, type ValidatedParams, type ValidationSettings } from '../protocol';
 import { cellLenses, cellsInfo } from '../services/cellsInfo';
 import { codeActions } from '../services/codeActions';
-import { complete, type CompletionEntry } from '../services/completion';
+import { complete, outdentCellKeyword, type CompletionEntry } from '../services/completion';
 import { hover } from '../services/hover';
 import { documentSymbols, foldingRanges, type CellSymbol } from '../services/symbols';
 
@@ -38,6 +38,7 @@ connection.onInitialize((params): InitializeResult => {
       documentSymbolProvider: true,
       foldingRangeProvider: true,
       documentFormattingProvider: true,
+      documentOnTypeFormattingProvider: { firstTriggerCharacter: ' ' },
       codeLensProvider: { resolveProvider: false },
     },
     serverInfo: { name: 'arch2vec cellspec server', version: '0.1.0' },
@@ -188,10 +189,13 @@ const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
   space: CompletionItemKind.EnumMember, snippet: CompletionItemKind.Snippet, value: CompletionItemKind.Value,
 };
 
-connection.onCompletion(async ({ textDocument, position }): Promise<CompletionItem[]> => {
+// isIncomplete: VS Code asks again on every keystroke instead of re-filtering the first answer, so a
+// list opened at `c` ends once the line reads `cell b` (a cached list would fuzzy-match "cell (nasbench101)"
+// there and Enter would insert it). Answers are cheap: they join the document's current analysis.
+connection.onCompletion(async ({ textDocument, position }): Promise<CompletionList> => {
   const a = await current(textDocument.uri);
-  if (!a) return [];
-  return complete(a, position).map((e, i) => ({
+  if (!a) return { isIncomplete: true, items: [] };
+  return { isIncomplete: true, items: complete(a, position).map((e, i): CompletionItem => ({
     label: e.label,
     kind: COMPLETION_KIND[e.kind],
     detail: e.detail,
@@ -199,7 +203,7 @@ connection.onCompletion(async ({ textDocument, position }): Promise<CompletionIt
     insertText: e.insertSnippet,
     insertTextFormat: e.insertSnippet ? InsertTextFormat.Snippet : undefined,
     sortText: String(i).padStart(4, '0'),
-  }));
+  })) };
 });
 
 connection.onCodeAction(async ({ textDocument, range, context }): Promise<CodeAction[]> => {
@@ -235,6 +239,14 @@ connection.onFoldingRanges(async ({ textDocument }) => {
 connection.onDocumentFormatting(({ textDocument }) => {
   const doc = documents.get(textDocument.uri);
   return doc ? formatEdits(doc.getText()) : [];
+});
+
+// `cell ` typed on an indented line (after a block, no blank line) moves to column 0 as the space is
+// typed; needs editor.formatOnType, which the extension turns on for this language.
+connection.onDocumentOnTypeFormatting(({ textDocument, position, ch }) => {
+  const doc = documents.get(textDocument.uri);
+  if (!doc || ch !== ' ') return [];
+  return outdentCellKeyword(doc.getText({ start: { line: position.line, character: 0 }, end: position }), position.line);
 });
 
 // CodeLenses over cells only show once the document's analysis is current (a stale lens would name a cell that moved).

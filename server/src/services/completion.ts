@@ -123,3 +123,9 @@ export function archOpExpected(value: string): boolean {
   const edges = (groups.at(-1)!.match(/~/g) ?? []).length;
   return groups.length <= 3 && edges < groups.length;
 }
+
+/** The edit that moves a `cell` keyword typed on an indented line to column 0 (on-type formatting at its space). */
+export function outdentCellKeyword(before: string, line: number): { range: { start: Position; end: Position }; newText: string }[] {
+  const m = /^([ \t]+)cell $/.exec(before);
+  return m ? [{ range: { start: { line, character: 0 }, end: { line, character: m[1].length } }, newText: '' }] : [];
+}

@@ -26,6 +26,7 @@ import type {
   EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchDatasetName, SearchEvaluationRecord, SearchFoundCell,
   SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
 } from '../../protocol';
+import { SEARCH_TOP_K } from '../../protocol';
 import type { CellSpec } from '../../core/cellSpec';
 import { cellText } from '../../core/render';
 import { formatArch, NB201_SIZE, nb201OpsAt } from '../../core/spaces/nasbench201';
@@ -351,6 +352,10 @@ export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = 
       if (p.traces) {
         run.trace = r.trace.map(tracePoint);
         run.evaluationsList = r.evaluations.map(record);
+        const seen = new Set<number>();
+        run.top = (r.evaluations as SearchEvaluation[]).filter((e) => Number.isFinite(e.reward)).sort((x, y) => y.reward - x.reward)
+          .filter((e) => !seen.has(e.index) && seen.add(e.index)).slice(0, SEARCH_TOP_K)
+          .map((e) => foundCell(e.index, e.reward, e.val ?? e.reward, e.report, report));
       }
       runs.push(run);
     }
