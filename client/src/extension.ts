@@ -11,6 +11,7 @@ import type { PageMessage } from '../../webview/src/messages';
 import { type App, insertCell, settings, showError } from './app';
 import { chooseBackend, embedFile, openLatentMap, pretrain } from './commands/engineCommands';
 import { neighboursOf, showNeighbours, suggestSimilar } from './commands/neighbours';
+import { openExample } from './commands/openExample';
 import { cancelSearch, exportSearchResults, rerunSearch, runSearch } from './commands/search';
 import { EngineHost } from './engineHost';
 import { Jobs } from './jobs';
@@ -60,7 +61,7 @@ async function onPageMessage(app: App, m: PageMessage, view: ViewPanel): Promise
     }
     case 'showNeighbours':
       if (!state) return;
-      await neighboursOf(app, m, state.space, state.sourceUri);
+      await neighboursOf(app, m, state.space, state.sourceUri, view);
       return;
     case 'pointInfo': {
       if (!state) return;
@@ -143,6 +144,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     command('arch2vec.openLatentMap', (space) => openLatentMap(app, space)),
     command('arch2vec.chooseBackend', () => chooseBackend(app)),
     command('arch2vec.statusActions', () => statusActions(app)),
+    command('arch2vec.openExample', (name) => openExample(context, name)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration('arch2vec.engine.backend')) {
         const b = settings().backend;

@@ -5,6 +5,7 @@ import type { NeighboursState } from '../../../webview/src/messages';
 import { type App, resolveCell, settings, showError } from '../app';
 import { EngineRequestError } from '../engineHost';
 import { RANK_COLUMN, rankSimilar } from '../similar';
+import type { ViewPanel } from '../webviews/panels';
 
 /** The neighbours the document already has (same spec), by table row, with their names there. */
 function inFileOf(neighbours: Neighbour[], cells: readonly { name: string | null; spec: CellSpec | null }[]): Record<number, string> {
@@ -57,7 +58,7 @@ export async function showNeighbours(app: App, ...args: unknown[]): Promise<void
 }
 
 /** Neighbours of a table row or a spec (from a webview), shown in the neighbours view. */
-export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceName, sourceUri: string | undefined): Promise<void> {
+export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceName, sourceUri: string | undefined, near?: ViewPanel): Promise<void> {
   const s = settings();
   const engine = await app.engine.engine();
   let spec = from.spec;
@@ -71,7 +72,7 @@ export async function neighboursOf(app: App, from: { index?: number; spec?: Cell
   if (!r) return;
   const state = stateOf(r, 'neighbours', r.neighbours, spec, sourceUri);
   state.query.name = name ?? r.query.name;
-  app.views.open('neighbours').show(state);
+  app.views.open('neighbours', near).show(state);
 }
 
 export async function suggestSimilar(app: App, ...args: unknown[]): Promise<void> {
