@@ -233,7 +233,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const card = wb.webview(EXTENSION_ID).locator(`li.card[data-index="${pick.index}"]`);
     await card.locator('[data-action="insert"]').click();
     // The host appends the cell and shows it: its header appears in the (now modified) editor.
-    await wb.token(await card.locator('.title').innerText()).waitFor();
+    await headerLine(wb, (await card.locator('.title strong').innerText()).trim()).waitFor();
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: NB201_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
@@ -268,7 +268,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const card = wb.webview(EXTENSION_ID).locator('li.card[data-index]').first();
     const index = await card.getAttribute('data-index');
     await card.locator('[data-action="insert"]').click();
-    await wb.token(await card.locator('.title').innerText()).waitFor();
+    await headerLine(wb, (await card.locator('.title strong').innerText()).trim()).waitFor();
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: SIMILAR_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(SIMILAR_FILE)).map((h) => h.id);
@@ -324,7 +324,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const row = wb.webview(EXTENSION_ID).locator('li.result[data-index]').first();
     const index = (await row.getAttribute('data-index'))!;
     await row.locator('[data-action="insert"]').click();
-    await wb.token(`nb201_${index}`).waitFor();
+    await headerLine(wb, `nb201_${index}`).waitFor();
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: NB201_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
@@ -358,6 +358,11 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     return { base, expected, left };
   }
 });
+
+/** The editor line of a cell's header (the whole line: the name's token may be split by decorations). */
+function headerLine(wb: Workbench, name: string): Locator {
+  return wb.editor.locator('.view-line', { hasText: new RegExp(`^cell\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+}
 
 /** The "CIFAR-10 validation, 200 ep" value (as printed, without %) of each element's accuracy list. */
 function shownAccuracy(within: Locator): Promise<string[]> {

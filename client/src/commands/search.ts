@@ -61,7 +61,7 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
   if (objective === 'command' && trusted && choice.command === undefined) {
     const cmd = await vscode.window.showInputBox({
       title: 'Search: evaluator command (4/5)', value: s.search.evaluatorCommand, placeHolder: 'python train.py {cell}',
-      prompt: '{cell}: a .cells file holding the cell; {json}: the same as JSON. The last number it prints is the accuracy.',
+      prompt: 'Runs once per proposed cell. {cell}: path of a .cells file holding the cell; {json}: the same cell as JSON. It must print the accuracy (percent) as its last number; a non-zero exit or no number is a failed evaluation. README: "Your evaluator".',
       validateInput: (v) => (/\{(cell|json)\}/.test(v) ? undefined : 'mention {cell} or {json}'),
     });
     if (cmd === undefined) return undefined;
@@ -80,8 +80,15 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
     const dflt = objective === 'benchmark' ? s.search.budget ?? PAPER_BUDGETS[choice.dataset!] : s.search.budget;
     const text = await vscode.window.showInputBox({
       title: 'Search: budget in seconds (5/5)', value: dflt ? String(dflt) : '',
-      prompt: objective === 'benchmark' ? 'Simulated training seconds per seed (the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)' : 'Seconds of evaluator time (empty: stop after arch2vec.search.maxEvals evaluations)',
-      validateInput: (v) => (v.trim() === '' && objective === 'command' ? undefined : (() => { const b = parseBudget(v); return 'error' in b ? b.error : undefined; })()),
+      prompt: objective === 'benchmark'
+        ? 'Simulated training seconds per seed, from the table (the search\'s own time does not count; the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)'
+        : `Wall seconds of evaluator time${(s.search.maxEvals ?? 0) > 0 ? ` (empty: stop after ${s.search.maxEvals} evaluations, arch2vec.search.maxEvals)` : ''}`,
+      // Checked as typed: an empty budget is only valid when something else bounds the search.
+      validateInput: (v) => {
+        if (v.trim() === '') return objective === 'command' && (s.search.maxEvals ?? 0) > 0 ? undefined : 'Enter a budget in seconds (or set arch2vec.search.maxEvals to stop after N evaluations)';
+        const b = parseBudget(v);
+        return 'error' in b ? b.error : undefined;
+      },
     });
     if (text === undefined) return undefined;
     choice.budget = text.trim() === '' ? null : (parseBudget(text) as { ok: number }).ok;

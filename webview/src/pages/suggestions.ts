@@ -92,10 +92,14 @@ function render(state: SuggestionsState) {
   renderTable(state);
 }
 
+const SPACE_TITLES: Record<string, string> = { nasbench201: 'NAS-Bench-201', nasbench101: 'NAS-Bench-101', darts: 'DARTS' };
+const DATASET_TITLES: Record<string, string> = { cifar10: 'CIFAR-10', cifar100: 'CIFAR-100', 'imagenet16-120': 'ImageNet16-120' };
+const OBJECTIVES: Record<SuggestionsState['objective'], string> = { benchmark: 'benchmark table', command: 'your evaluator command', file: 'measured cells of the file' };
+
 function describeRun(s: SuggestionsState): string {
-  const parts = [`${s.space} · ${s.objective} objective`];
-  if (s.dataset) parts.push(s.dataset);
-  if (s.budget !== null) parts.push(`budget ${s.budget.toLocaleString()} s per seed`);
+  const parts = [`${SPACE_TITLES[s.space] ?? s.space} · ${OBJECTIVES[s.objective]}`];
+  if (s.dataset) parts.push(DATASET_TITLES[s.dataset] ?? s.dataset);
+  if (s.budget !== null) parts.push(`budget ${s.budget.toLocaleString()} ${s.objective === 'benchmark' ? 'simulated training' : 'wall'} s per seed`);
   if (s.maxEvals !== null) parts.push(`at most ${s.maxEvals} evaluations`);
   return parts.join(' · ');
 }

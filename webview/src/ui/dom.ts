@@ -42,11 +42,11 @@ export function adoptCss(css: string) {
 }
 
 /**
- * An arch string / hash / genotype as text pieces with a break opportunity after each `+`, `|` group
- * and comma, so it wraps between edges rather than every few characters.
+ * An arch string / hash / genotype as text pieces with a break opportunity between edges (after a `|`
+ * that does not open `+`, and after commas), so it wraps at edges rather than every few characters.
  */
 export function archWithBreaks(arch: string): (string | HTMLElement)[] {
-  const parts = arch.split(/(?<=\+\||,\s?)/);
+  const parts = arch.split(/(?<=[|,]\s?)(?!\+|$)/);
   const out: (string | HTMLElement)[] = [];
   parts.forEach((p, i) => {
     out.push(p);
