@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { rankSimilar } from '../client/src/similar';
 import { analyze } from '../server/src/core/analyze';
 import { nb201Index, nb201Table } from '../server/src/core/spaces/nasbench201';
-import { EngineClient, EngineRequestError } from '../server/src/engine/process/client';
+import { EngineClient, EngineRequestError } from '../client/src/engine/engineClient';
 import { pca2, project } from '../server/src/engine/query/projection';
 import { readEmbeddings } from '../server/src/engine/store/modelDir';
 import type { EngineSearchProgress } from '../server/src/protocol';

@@ -1,7 +1,7 @@
 /** What every command needs: the language client, the engine, jobs, views, settings and error reporting. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CELLS_REQUEST, CONFIG_SECTION, LANGUAGE_ID, type CellInfo, type CellSpec, type CellsParams, type CellsResult } from '../../server/src/protocol';
+import { CellsRequest, CONFIG_SECTION, LANGUAGE_ID, type CellInfo, type CellSpec, type CellsParams, type CellsResult } from '../../server/src/protocol';
 import { cellInsertion, parseCellTarget, type CellTarget } from './commandArgs';
 import { describeEngineError, type EngineHost } from './engineHost';
 import type { Jobs } from './jobs';
@@ -42,7 +42,7 @@ export async function cellsDocument(uri?: string): Promise<vscode.TextDocument |
 export async function documentCells(app: App, doc: vscode.TextDocument, position?: vscode.Position): Promise<CellsResult> {
   const lc = await app.languageClient();
   const params: CellsParams = { uri: doc.uri.toString(), ...(position ? { position: { line: position.line, character: position.character } } : {}) };
-  const r = await lc.sendRequest<CellsResult | null>(CELLS_REQUEST, params);
+  const r = await lc.sendRequest(CellsRequest, params);
   if (!r) throw new Error(`the language server does not know ${doc.uri.fsPath}`);
   return r;
 }

@@ -4,9 +4,9 @@
  * `arch2vec.engine.backend`. Knows what the status bar shows and tells it when that changes.
  */
 import * as vscode from 'vscode';
-import { EngineClient, EngineExitedError, EngineRequestError } from '../../server/src/engine/process/client';
+import { EngineClient, EngineExitedError, EngineRequestError } from './engine/engineClient';
 import type { BackendReport, BackendRequest, SpaceName } from '../../server/src/protocol';
-import { resolveModel } from '../../server/src/engine/query/paths';
+import { resolveModel } from '../../server/src/engine/paths';
 
 export type EngineState = 'idle' | 'starting' | 'ready' | 'crashed';
 

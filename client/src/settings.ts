@@ -2,12 +2,16 @@
  * The extension's `arch2vec.*` settings as one typed object. Pure (no `vscode` import): the reader is
  * passed in, so tests check every default and every bad value without an editor.
  */
-import type { BackendRequest, SearchDatasetName, SearchStrategyName, SpaceName } from '../../server/src/protocol';
+import {
+  BACKEND_REQUESTS, EI_VARIANTS, SEARCH_DATASETS, SEARCH_STRATEGIES, SPACE_IDS,
+  type BackendRequest, type EiVariant, type SearchDatasetName, type SearchStrategyName, type SpaceName,
+} from '../../server/src/protocol';
 
-export const BACKEND_CHOICES: readonly BackendRequest[] = ['auto', 'tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
-export const STRATEGIES: readonly SearchStrategyName[] = ['bo', 'rl', 're', 'rs'];
-export const DATASETS: readonly SearchDatasetName[] = ['cifar10', 'cifar100', 'imagenet16-120'];
-export const SPACES: readonly SpaceName[] = ['nasbench101', 'nasbench201', 'darts'];
+// The choices are the protocol's lists (declared once there).
+export const BACKEND_CHOICES: readonly BackendRequest[] = BACKEND_REQUESTS;
+export const STRATEGIES: readonly SearchStrategyName[] = SEARCH_STRATEGIES;
+export const DATASETS: readonly SearchDatasetName[] = SEARCH_DATASETS;
+export const SPACES: readonly SpaceName[] = SPACE_IDS;
 
 export interface ExtensionSettings {
   backend: BackendRequest;
@@ -26,7 +30,7 @@ export interface ExtensionSettings {
     evaluatorCommand: string;
     parallel: number;
     timeout: number;
-    eiVariant: 'standard' | 'reference';
+    eiVariant: EiVariant;
     suggestions: number;
   };
   defaultSpace: SpaceName;
@@ -58,7 +62,7 @@ export function readSettings(get: SettingReader): ExtensionSettings {
       evaluatorCommand: str(get('search.evaluatorCommand')),
       parallel: int(get('search.parallel'), 1, 64, 1),
       timeout: int(get('search.timeout'), 1, 7 * 24 * 3600, 3600),
-      eiVariant: oneOf(get('search.eiVariant'), ['standard', 'reference'] as const, 'standard'),
+      eiVariant: oneOf(get('search.eiVariant'), EI_VARIANTS, 'standard'),
       suggestions: int(get('search.suggestions'), 1, 1000, 10),
     },
     defaultSpace: oneOf(get('validation.defaultSpace'), SPACES, 'nasbench101'),

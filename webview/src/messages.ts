@@ -274,7 +274,9 @@ export function parseHostMessage(v: unknown): HostMessage | undefined {
 /** Float32 values ⇄ base64 (the map's large arrays travel this way: 4 bytes a value instead of ~10 in JSON). */
 export function float32ToBase64(a: Float32Array): string {
   const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  if (typeof Buffer !== 'undefined') return Buffer.from(bytes).toString('base64');
+  // Node's Buffer where this runs in the extension host (fast); the page has none and falls back to btoa.
+  const NodeBuffer = (globalThis as { Buffer?: { from(b: Uint8Array): { toString(encoding: 'base64'): string } } }).Buffer;
+  if (NodeBuffer) return NodeBuffer.from(bytes).toString('base64');
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(s);

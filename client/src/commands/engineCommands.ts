@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { BackendRequest, EngineMapResult, PretrainProgress, SpaceName } from '../../../server/src/protocol';
 import type { MapState } from '../../../webview/src/messages';
 import { type App, cellsDocument, documentCells, settings, showError } from '../app';
-import { trainedModels } from '../../../server/src/engine/query/paths';
+import { trainedModels } from '../../../server/src/engine/paths';
 import { EngineRequestError } from '../engineHost';
 import { BACKEND_CHOICES, SPACES } from '../settings';
 

@@ -11,16 +11,17 @@ import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendReport, Neighbour, PretrainProgress } from '../protocol';
 import { cellText } from '../core/render';
+import { SPACES } from '../core/spaces';
 import { nb201Table } from '../core/spaces/nasbench201';
 import { listBackends } from '../engine/backend';
 import { loadOrBuildNb101 } from '../engine/data/nasbench101Data';
 import { loadNb201 } from '../engine/data/nasbench201Data';
 import { DARTS_REFERENCE_POOL, sampleDarts } from '../engine/data/dartsSample';
-import { EngineError, checkSpace } from '../engine/query/errors';
+import { EngineError, checkSpace } from '../engine/errors';
 import { parseOpts, type Opts } from './options';
 import { evaluateModel } from '../engine/query/evaluate';
-import { backendsDir, cacheDir } from '../engine/query/paths';
-import { EngineService, checkBackendName } from '../engine/query/service';
+import { backendsDir, cacheDir } from '../engine/paths';
+import { EngineService, checkBackendName } from '../engine/service';
 import type { EpochMetrics } from '../engine/train/trainer';
 import { readText, UsageError } from './files';
 import { ProgressPrinter } from './progress';
@@ -201,7 +202,7 @@ async function embedCmd(argv: string[], io: EngineIO): Promise<number> {
 const NB201_SHORT: [string, string][] = [['cifar10_test_acc', 'CIFAR-10'], ['cifar100_test_acc', 'CIFAR-100'], ['imagenet16_120_test_acc', 'ImageNet16-120']];
 
 function neighbourCell(n: Neighbour): string {
-  const prefix = n.spec.space === 'nasbench201' ? 'nb201' : n.spec.space === 'nasbench101' ? 'nb101' : 'darts';
+  const prefix = SPACES[n.spec.space].rowPrefix;
   const metrics: Record<string, number> = {};
   if (n.accuracies) {
     metrics.val_accuracy = n.accuracies.cifar10_valid_valid_acc;

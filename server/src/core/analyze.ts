@@ -1,9 +1,6 @@
 import type { CellNode, Property, Token } from './ast';
 import { computeFacts, specKey, type CellFacts, type CellSpec } from './cellSpec';
-import { checkDarts } from './check/darts';
 import { CellContext } from './check/context';
-import { checkNasbench101 } from './check/nasbench101';
-import { checkNasbench201 } from './check/nasbench201';
 import { compareDiagnostics, diag, type CellDiagnostic } from './diagnostics';
 import { parseDocument, type ParsedDocument } from './parser';
 import { ALL_KEYS, isSpaceId, METRIC_KEYS, SPACE_IDS, SPACES, type SpaceId } from './spaces';
@@ -134,22 +131,15 @@ function checkMetrics(ctx: CellContext): Record<string, number> {
 export function analyzeCell(cell: CellNode, index: number, opts: AnalyzeOptions): AnalyzedCell {
   const spaceDiags: CellDiagnostic[] = [];
   const { space, source } = resolveSpace(cell, opts, spaceDiags);
-  const ctx = new CellContext(cell, space ?? opts.defaultSpace);
+  const ctx = new CellContext(cell, space ?? opts.defaultSpace, SPACES);
   ctx.diagnostics.push(...spaceDiags);
   checkKeys(ctx, space);
   const metrics = checkMetrics(ctx);
   let spec: CellSpec | undefined;
   if (cell.properties.length === 0) {
     ctx.report('empty-cell', 'error', ctx.anchor, 'This cell has no properties; indent them under the `cell` line.');
-  } else if (space === 'nasbench101') {
-    const c = checkNasbench101(ctx);
-    if (c) spec = { space, ...c };
-  } else if (space === 'nasbench201') {
-    const c = checkNasbench201(ctx);
-    if (c) spec = { space, ops: c.ops };
-  } else if (space === 'darts') {
-    const c = checkDarts(ctx);
-    if (c) spec = { space, ...c };
+  } else if (space) {
+    spec = SPACES[space].check(ctx);
   }
   const facts = spec ? factsFor(spec) : undefined;
   return { index, node: cell, name: cell.name?.text, space, spaceSource: source, spec, facts, metrics, diagnostics: ctx.diagnostics };

@@ -1,42 +1,37 @@
 /**
  * The `.cells` notation of a cell: NB201 arch strings, DARTS genotypes, NB101 matrices and whole
- * cells. Kept free of Node imports (the spaces' tables and hashes live elsewhere) so the webview
- * pages bundle the very same writer the server and CLI use.
+ * cells. Kept free of Node imports (each space's writer is its pure notation.ts; tables and hashes
+ * live elsewhere) so the webview pages bundle the very same writer the server and CLI use.
  */
-import type { CellSpec } from './cellSpec';
-import type { Genotype } from './spaces/darts';
+import type { CellSpec } from '../protocol/cells';
+import type { SpaceId } from '../protocol/values';
+import { dartsCellLines } from './spaces/darts/notation';
+import { nb101CellLines } from './spaces/nasbench101/notation';
+import { nb201CellLines } from './spaces/nasbench201/notation';
 
-/** (source, target) cell nodes of NAS-Bench-201's 6 edges, in arch-string order. */
-export const NB201_EDGES: readonly (readonly [number, number])[] = [[0, 1], [0, 2], [1, 2], [0, 3], [1, 3], [2, 3]];
+export { formatGenotype } from './spaces/darts/notation';
+export { matrixLines } from './spaces/nasbench101/notation';
+export { formatArch, NB201_EDGES } from './spaces/nasbench201/notation';
 
-export function formatArch(ops: readonly string[]): string {
-  const e = ops.map((op, i) => `${op}~${NB201_EDGES[i][0]}`);
-  return `|${e[0]}|+|${e[1]}|${e[2]}|+|${e[3]}|${e[4]}|${e[5]}|`;
-}
+/**
+ * Each space's pure writer (the same functions its space module exposes as `cellLines`). Listed here
+ * rather than read from the space registry because the registry also holds Node-only parts (tables,
+ * hashes) that the webview cannot bundle.
+ */
+const CELL_LINES: { [K in SpaceId]: (spec: Extract<CellSpec, { space: K }>) => string[] } = {
+  nasbench101: nb101CellLines,
+  nasbench201: nb201CellLines,
+  darts: dartsCellLines,
+};
 
-export function formatGenotype(g: Genotype): string {
-  return g.map(([op, i]) => `${op} ${i}`).join(', ');
-}
-
-export function matrixLines(m: readonly (readonly number[])[], indent = '    '): string[] {
-  return m.map((row) => indent + row.join(' '));
+/** The architecture property lines of a cell (what the space's keys say). */
+export function specLines(spec: CellSpec): string[] {
+  return (CELL_LINES[spec.space] as (s: CellSpec) => string[])(spec);
 }
 
 /** One cell in `.cells` syntax (what quick fixes, suggestions and the views' Insert write). */
 export function cellText(name: string, spec: CellSpec, metrics: Record<string, number> = {}): string {
-  const lines = [`cell ${name}`, `  space: ${spec.space}`];
-  switch (spec.space) {
-    case 'nasbench101':
-      lines.push(`  ops: ${spec.ops.join(' ')}`, '  matrix:', ...matrixLines(spec.matrix));
-      break;
-    case 'nasbench201':
-      lines.push(`  arch: ${formatArch(spec.ops)}`);
-      break;
-    case 'darts':
-      lines.push(`  normal: ${formatGenotype(spec.normal)}`);
-      if (spec.reduceGiven) lines.push(`  reduce: ${formatGenotype(spec.reduce)}`);
-      break;
-  }
+  const lines = [`cell ${name}`, `  space: ${spec.space}`, ...specLines(spec)];
   for (const [k, v] of Object.entries(metrics)) lines.push(`  ${k}: ${v}`);
   return lines.join('\n') + '\n';
 }

@@ -1,6 +1,6 @@
 /** `.cells` text for matrices, op lists and whole cells; what quick fixes and suggestions insert. */
 import { matrixLines } from './notation';
-import { NB201_ADJACENCY, nb201NodeOps } from './spaces/nasbench201';
+import { NB201_ADJACENCY, nb201NodeOps } from './spaces/nasbench201/encoding';
 
 export { cellText, matrixLines } from './notation';
 

@@ -7,18 +7,14 @@ import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { backendsDir } from './query/paths';
+import { backendsDir } from './paths';
 
-export type BackendName = 'tensorflow-gpu' | 'webgpu' | 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: BackendName[] = ['tensorflow-gpu', 'webgpu', 'tensorflow', 'wasm', 'cpu'];
+import type { BackendReport } from '../protocol/backend';
+import { BACKEND_NAMES, type BackendName } from '../protocol/values';
 
-export interface BackendReport {
-  backend: BackendName;
-  /** Adapter or device name where the backend tells us one. */
-  device: string;
-  /** Why each backend before the chosen one was not used. */
-  skipped: { backend: BackendName; reason: string }[];
-}
+export type { BackendName, BackendReport };
+/** The order `auto` tries the backends in. */
+export const BACKEND_ORDER: readonly BackendName[] = BACKEND_NAMES;
 
 /** One row of `listBackends()` (the CLI's `arch2vec backends`). */
 export interface BackendProbe {

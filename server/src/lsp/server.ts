@@ -255,6 +255,8 @@ connection.onCodeLens(async ({ textDocument }) => {
   return a ? cellLenses(a, textDocument.uri).map((l) => ({ range: l.range, command: { title: l.title, command: l.command, arguments: l.arguments } })) : [];
 });
 
+// By method name (protocol/lsp.ts's CellsRequest): vscode-languageserver bundles its own vscode-jsonrpc,
+// whose message classes are nominally distinct from the protocol's; params and result stay typed.
 connection.onRequest(CELLS_REQUEST, async (p: CellsParams): Promise<CellsResult | null> => {
   const doc = documents.get(p.uri);
   const a = await current(p.uri);

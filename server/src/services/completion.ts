@@ -96,7 +96,7 @@ export function complete(a: Analysis, pos: Position): CompletionEntry[] {
     case 'space':
       return spaceEntries();
     case 'ops': {
-      const ops = space === 'nasbench201' ? ['input', ...SPACES.nasbench201.ops, 'output'] : SPACES[space].ops;
+      const ops = SPACES[space].opsKeyOps;
       return opEntries(ops, space);
     }
     case 'arch':

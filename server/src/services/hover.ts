@@ -1,8 +1,6 @@
 import type { Analysis, AnalyzedCell } from '../core/analyze';
-import { MAX_HASHED_VERTICES } from '../core/cellSpec';
 import { containsPosition, type Position, type Range } from '../core/text';
-import { KEY_DOCS, METRIC_KEYS, SPACES } from '../core/spaces';
-import { formatArch, nb201Table } from '../core/spaces/nasbench201';
+import { KEY_DOCS, METRIC_KEYS, SPACES, type SpaceModule } from '../core/spaces';
 import { cellAt } from './cellAt';
 
 export interface HoverResult {
@@ -12,12 +10,6 @@ export interface HoverResult {
 
 const SOURCE_LABEL = { key: '', inferred: ' (from its keys)', file: ' (file default)', default: ' (default)' } as const;
 
-const NB201_HOVER_COLUMNS: [string, string][] = [
-  ['cifar10_valid_valid_acc', 'CIFAR-10 valid'],
-  ['cifar10_test_acc', 'CIFAR-10 test'],
-  ['cifar100_test_acc', 'CIFAR-100 test'],
-  ['imagenet16_120_test_acc', 'ImageNet16-120 test'],
-];
 
 /** Markdown describing a cell: space, size before/after pruning, canonical id, ops, metrics. */
 export function describeCell(c: AnalyzedCell): string {
@@ -28,23 +20,8 @@ export function describeCell(c: AnalyzedCell): string {
     const errors = c.diagnostics.filter((d) => d.severity === 'error').length;
     out.push(errors ? `Not a valid ${title} cell yet (${errors} error${errors > 1 ? 's' : ''}).` : 'Incomplete cell.');
   } else {
-    if (f.space === 'nasbench101') {
-      const pruned = f.prunedVertices !== f.vertices || f.prunedEdges !== f.edges;
-      out.push(`${f.vertices} vertices, ${f.edges} edges${pruned ? ` → after pruning ${f.prunedVertices} vertices, ${f.prunedEdges} edges` : ' (nothing to prune)'}`, '');
-      out.push(f.id ? `NAS-Bench-101 hash \`${f.id}\`` : f.prunedVertices > MAX_HASHED_VERTICES ? 'No NAS-Bench-101 hash: far larger than the space allows.' : 'No NAS-Bench-101 hash: input and output are not connected.');
-    } else if (f.space === 'nasbench201') {
-      out.push(`${f.vertices} nodes, ${f.edges} edges (fixed topology)`, '');
-      out.push(`NAS-Bench-201 index **${f.id}**`);
-      if (c.spec?.space === 'nasbench201') out.push('', `\`${formatArch(c.spec.ops)}\``);
-      const row = Number(f.id);
-      if (row >= 0) {
-        const t = nb201Table();
-        const cells = NB201_HOVER_COLUMNS.map(([col, label]) => `${label} ${t.columns.get(col)![row].toFixed(2)}%`);
-        out.push('', `Benchmark (200 epochs, mean of seeds): ${cells.join(' · ')}`);
-      }
-    } else {
-      out.push(`${f.vertices}-node graph per cell, ${f.edges} edges`, '', `DARTS graph hash \`${f.id}\``);
-    }
+    const space = SPACES[f.space] as SpaceModule;
+    out.push(...space.describe(f, c.spec?.space === f.space ? c.spec : undefined));
     out.push('', f.summary);
   }
   const metrics = Object.entries(c.metrics).map(([k, v]) => `${k} ${v}${METRIC_KEYS[k]?.percent ? '%' : ''}`);

@@ -1,6 +1,6 @@
 import type { CellNode, Property, Token } from '../ast';
 import { diag, type CellDiagnostic, type DiagnosticCode, type Severity } from '../diagnostics';
-import { SPACES, type SpaceId } from '../spaces';
+import type { SpaceId } from '../../protocol/values';
 import { spaceOfOp, suggestName } from '../suggest';
 import type { Range } from '../text';
 
@@ -13,7 +13,8 @@ export class CellContext {
   readonly diagnostics: CellDiagnostic[] = [];
   private capped = false;
 
-  constructor(readonly cell: CellNode, readonly space: SpaceId) {
+  /** `spaces`: the registry (passed in: the space modules' checkers use this class). */
+  constructor(readonly cell: CellNode, readonly space: SpaceId, private readonly spaces: Readonly<Record<SpaceId, { id: SpaceId; title: string; ops: readonly string[] }>>) {
     for (const p of cell.properties) if (!this.props.has(p.key.text)) this.props.set(p.key.text, p);
   }
 
@@ -46,9 +47,9 @@ export class CellContext {
 
   /** An op that is not in `valid`: says what it probably meant and which space it belongs to. */
   unknownOp(tok: Token, valid: readonly string[]) {
-    const title = SPACES[this.space].title;
+    const title = this.spaces[this.space].title;
     const suggestion = suggestName(tok.text, valid, this.space);
-    const others = Object.fromEntries(Object.values(SPACES).filter((s) => s.id !== this.space).map((s) => [s.title, s.ops]));
+    const others = Object.fromEntries(Object.values(this.spaces).filter((s) => s.id !== this.space).map((s) => [s.title, s.ops]));
     const elsewhere = spaceOfOp(tok.text, others);
     let message = `Unknown ${title} op '${tok.text}'.`;
     if (elsewhere) message = `'${tok.text}' is a ${elsewhere} op, not a ${title} op.`;

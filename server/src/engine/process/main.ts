@@ -8,11 +8,10 @@
  * errors with the ENGINE_ERRORS code and {kind, ...} data; the process never exits because of them.
  */
 import { createMessageConnection, IPCMessageReader, ResponseError, type CancellationToken, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { EngineErrorData, PretrainProgress } from '../../protocol';
-import { runSearch } from '../search/run';
-import { EngineError } from '../query/errors';
-import { checkBackendName, EngineService } from '../query/service';
-import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from './rpc';
+import type { EngineErrorData, EngineSearchProgress, PretrainProgress } from '../../protocol';
+import { EngineError } from '../errors';
+import { checkBackendName, EngineService } from '../service';
+import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../protocol';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -81,14 +80,12 @@ connection.onRequest(EngineRequests.neighbours, handle((p) => service.neighbours
 connection.onRequest(EngineRequests.map, handle((p) => service.map(p)));
 connection.onRequest(EngineRequests.cellAt, handle((p) => service.cellAt(p)));
 
-// engine/search: progress (best so far) after every evaluation; $/cancelRequest stops it and the
-// answer is the best so far (stopped: 'cancelled'). Pure TypeScript: it needs no compute backend.
 connection.onRequest(EngineRequests.search, handle((p, token) => {
   const progressToken = p.progressToken;
-  return runSearch(p, {
-    signal: abortSignal(token),
-    onProgress: progressToken === undefined ? undefined : (progress) => void connection.sendNotification(EngineSearchProgressNotification, { token: progressToken, progress }),
-  });
+  const onProgress = progressToken === undefined ? undefined : (progress: EngineSearchProgress) => {
+    void connection.sendNotification(EngineSearchProgressNotification, { token: progressToken, progress });
+  };
+  return service.search(p, abortSignal(token), onProgress);
 }));
 
 // The parent went away: nothing can read our answers any more.

@@ -3,7 +3,7 @@ import { analyze } from '../../core/analyze';
 import type { CellSpec } from '../../core/cellSpec';
 import type { SpaceId } from '../../core/spaces';
 import { stripBom } from '../../core/text';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 
 export interface QueryCell {
   name: string;

@@ -9,7 +9,8 @@ import '../model/tfSetup';
 import type { EpochMetrics } from '../train/trainer';
 import { Rng } from '../data/random';
 import { trainHeldOutSplit } from '../data/split';
-import { reconstruction, validityUniqueness, type GenerativeMetrics, type ReconstructionMetrics } from '../train/metrics';
+import type { GenerativeMetrics, ReconstructionMetrics } from '../../protocol';
+import { reconstruction, validityUniqueness } from '../train/metrics';
 import { FILES, readJson } from '../store/modelDir';
 import type { QueryModel } from './model';
 

@@ -15,9 +15,9 @@ import { DARTS_REFERENCE_POOL } from '../data/dartsSample';
 import type { Arch2vecModel } from '../model/arch2vecModel';
 import { FILES, readEmbeddings, readJson, type EmbeddingIndex } from '../store/modelDir';
 import { loadDataset, loadModel, type EpochMetrics, type ModelDirConfig } from '../train/trainer';
-import { EngineError } from './errors';
+import { EngineError } from '../errors';
 import { FoldedEncoder } from './foldedEncoder';
-import { cacheDir, type ResolvedModel } from './paths';
+import { cacheDir, type ResolvedModel } from '../paths';
 
 export class QueryModel {
   private table?: { index: EmbeddingIndex; data: Float32Array };

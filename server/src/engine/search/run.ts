@@ -24,26 +24,27 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchDatasetName, SearchEvaluationRecord, SearchFoundCell,
-  SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
+  SearchObjectiveName, SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
 } from '../../protocol';
-import { SEARCH_TOP_K } from '../../protocol';
+import { EI_VARIANTS, isOneOf, LATENT_STRATEGIES, SEARCH_OBJECTIVES, SEARCH_STRATEGIES, SEARCH_TOP_K } from '../../protocol/values';
 import type { CellSpec } from '../../core/cellSpec';
 import { cellText } from '../../core/render';
 import { formatArch, NB201_SIZE, nb201OpsAt } from '../../core/spaces/nasbench201';
 import { readEmbeddings } from '../store/modelDir';
-import { checkSpace, EngineError } from '../query/errors';
-import { arch2vecHome, resolveModel, type ResolvedModel } from '../query/paths';
+import { checkSpace, EngineError } from '../errors';
+import { arch2vecHome, resolveModel, type ResolvedModel } from '../paths';
 import {
-  BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, FileObjectiveError, fileObservations, isNb201Dataset, NB201_DATASETS,
+  BenchmarkObjective, CommandObjective, fileObservations, isNb201Dataset, NB201_DATASETS,
   type Objective, type SearchEvaluation,
 } from './objectives';
 import { createNb201Pool } from './pool';
 import { createStrategy } from './strategies';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
-export const STRATEGY_NAMES: readonly SearchStrategyName[] = ['bo', 'rl', 're', 'rs'];
+/** The protocol's lists (declared once there). */
+export const STRATEGY_NAMES: readonly SearchStrategyName[] = SEARCH_STRATEGIES;
 /** Strategies that search the model's embedding table (the others use the discrete encoding). */
-export const LATENT_STRATEGIES: readonly SearchStrategyName[] = ['bo', 'rl'];
+export { LATENT_STRATEGIES };
 /** Told reward = accuracy (percent) × REWARD_SCALE. */
 export const REWARD_SCALE = 0.01;
 
@@ -246,127 +247,159 @@ function loadEmbeddings(modelDir: string | undefined): { resolved: ResolvedModel
   return { resolved, data: t.data, dim: t.index.dim };
 }
 
-/** Runs a whole search request. Expected problems are EngineErrors (badInput, noModel, badModelDir, unknownSpace). */
+/** A search request after validation: every field checked and defaulted once. */
+export interface SearchRequest {
+  params: EngineSearchParams;
+  space: 'nasbench201';
+  strategy: SearchStrategyName;
+  objective: SearchObjectiveName;
+  dataset: SearchDatasetName | null;
+  seeds: number[];
+  budget: number | undefined;
+  maxEvals: number | undefined;
+}
+
+/** Step 1: the request's parameters, checked (badInput / unknownSpace) and defaulted. */
+export function validateSearchRequest(p: EngineSearchParams): SearchRequest {
+  const space = checkSpace(p.space);
+  if (space !== 'nasbench201') throw new EngineError('badInput', `search supports --space nasbench201 only for now (no ${space} search pool yet)`);
+  if (!isOneOf(SEARCH_STRATEGIES, p.strategy)) throw new EngineError('badInput', `unknown strategy '${String(p.strategy)}': expected ${STRATEGY_NAMES.join(', ')}`);
+  if (p.eiVariant !== undefined && !isOneOf(EI_VARIANTS, p.eiVariant)) throw new EngineError('badInput', `unknown eiVariant '${String(p.eiVariant)}': expected ${EI_VARIANTS.join(' or ')}`);
+  if (!isOneOf(SEARCH_OBJECTIVES, p.objective)) throw new EngineError('badInput', `unknown objective '${String(p.objective)}': expected benchmark, command or file`);
+  const seeds = p.seeds?.length ? p.seeds : [1];
+  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new EngineError('badInput', `seeds must be non-negative integers, got ${JSON.stringify(s)}`);
+  const budget = positive('budget', p.budget, false);
+  const maxEvals = positive('maxEvals', p.maxEvals, true);
+  const dataset: SearchDatasetName | null = p.objective === 'benchmark' ? (p.dataset ?? 'cifar10') : null;
+  if (dataset !== null && !isNb201Dataset(dataset)) throw new EngineError('badInput', `unknown dataset '${String(dataset)}': expected ${NB201_DATASETS.join(', ')}`);
+  return { params: p, space, strategy: p.strategy, objective: p.objective, dataset, seeds, budget, maxEvals };
+}
+
+/** Step 2: the space's pool, with the model's embedding table for the latent strategies (bo / rl). */
+function searchPool(req: SearchRequest, deps: SearchDeps): { pool: SearchPool; model: EngineSearchResult['model'] } {
+  if (!isOneOf(LATENT_STRATEGIES, req.strategy)) return { pool: deps.createPool(), model: null };
+  const e = loadEmbeddings(req.params.modelDir);
+  return { pool: deps.createPool({ data: e.data, dim: e.dim }), model: { dir: e.resolved.dir, source: e.resolved.source } };
+}
+
+/** Step 3: the objective (benchmark table or evaluator command); objectives throw badInput themselves. */
+function searchObjective(req: SearchRequest): Objective {
+  const p = req.params;
+  if (req.objective === 'benchmark') return new BenchmarkObjective({ dataset: req.dataset as SearchDatasetName, table: p.table });
+  if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
+  return new CommandObjective({
+    command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+  });
+}
+
+/** Step 4: the strategy of one seed. */
+function seedStrategy(req: SearchRequest, pool: SearchPool, deps: SearchDeps, seed: number): SearchStrategy {
+  const ei = req.params.eiVariant;
+  return deps.createStrategy(req.strategy, { seed, pool, ...(req.strategy === 'bo' && ei ? { eiVariant: ei } : {}) });
+}
+
+/** Step 5: one seed's loop, reported as the protocol's SearchSeedResult. */
+async function runSeed(req: SearchRequest, strategy: SearchStrategy, objective: Objective, seedIndex: number, budget: number | undefined, opts: RunSearchOptions, signal: AbortSignal): Promise<SearchSeedResult> {
+  const seed = req.seeds[seedIndex];
+  const { maxEvals } = req;
+  const onProgress = opts.onProgress;
+  const r = await searchLoop(strategy, objective, {
+    budget, maxEvals, signal,
+    onEvaluation: onProgress ? (ev, best, used) => onProgress({
+      seed, seedIndex, seeds: req.seeds.length, evaluations: best.evaluations, budgetUsed: used, budget: budget ?? null, maxEvals: maxEvals ?? null,
+      last: record(ev), best: tracePoint(best),
+    }) : undefined,
+  });
+  const b = r.best as SearchEvaluation | null;
+  const report = objective.kind === 'benchmark' ? 'benchmark' : 'accuracy';
+  const run: SearchSeedResult = {
+    seed, best: b ? foundCell(b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
+    evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
+    budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
+  };
+  if (req.params.traces) {
+    run.trace = r.trace.map(tracePoint);
+    run.evaluationsList = r.evaluations.map(record);
+    const seen = new Set<number>();
+    run.top = r.evaluations.filter((e) => Number.isFinite(e.reward)).sort((x, y) => y.reward - x.reward)
+      .filter((e) => !seen.has(e.index) && seen.add(e.index)).slice(0, SEARCH_TOP_K)
+      .map((e) => foundCell(e.index, e.reward, e.val ?? e.reward, e.report, report));
+  }
+  return run;
+}
+
+/** Step 6: mean ± std over seeds of the best-by-reward cell. */
+function summarise(runs: SearchSeedResult[]): EngineSearchResult['summary'] {
+  const bests = runs.map((r) => r.best);
+  return { seeds: runs.length, reward: meanStd(bests.map((b) => b?.reward ?? null)), val: meanStd(bests.map((b) => b?.val ?? null)), test: meanStd(bests.map((b) => b?.test ?? null)) };
+}
+
+/** The result fields every objective shares. */
+function resultBase(req: SearchRequest, model: EngineSearchResult['model']) {
+  return { space: req.space, objective: req.objective, strategy: req.strategy, dataset: req.dataset, model, ...(req.strategy === 'bo' ? { eiVariant: req.params.eiVariant ?? 'standard' } : {}) };
+}
+
+/** `--objective file`: observations in, suggestions out; nothing is evaluated. */
+function fileSuggestions(req: SearchRequest, pool: SearchPool, model: EngineSearchResult['model'], deps: SearchDeps, t0: number): EngineSearchResult {
+  const p = req.params;
+  if (p.text === undefined) throw new EngineError('badInput', 'the file objective needs the .cells text');
+  const k = positive('k', p.k, true) ?? 10;
+  const obs = fileObservations(p.text, p.file ?? 'the file');
+  const seed = req.seeds[0];
+  // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
+  const strategy = deps.createStrategy(req.strategy, { seed, pool, ...(req.strategy === 'bo' ? { initSize: 0, topK: k, eiVariant: p.eiVariant } : {}) });
+  strategy.tell(obs.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
+  const measured = new Set(obs.observations.map((o) => o.index));
+  const suggestions: SearchFoundCell[] = [];
+  while (suggestions.length < k) {
+    const asked = strategy.ask(k - suggestions.length);
+    if (!asked.length) break;
+    for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(i, undefined, undefined, undefined, 'none'));
+  }
+  const bestObs = obs.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
+  const runs: SearchSeedResult[] = [{
+    seed, best: foundCell(bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
+    stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
+  }];
+  return {
+    ...resultBase(req, model), budget: null, maxEvals: null,
+    objectiveInfo: {
+      objective: 'file', file: p.file ?? null, observations: obs.observations.length, measuredCells: obs.observations.reduce((a, o) => a + o.cells.length, 0),
+      unmeasuredCells: obs.unmeasured, k, seed, ...(req.seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}),
+    },
+    summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
+    runs, suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
+  };
+}
+
+/**
+ * Runs a whole search request as a pipeline: validated request → pool → objective → strategy per seed
+ * → loop → summary. Expected problems are EngineErrors (badInput, noModel, badModelDir, unknownSpace).
+ */
 export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = {}): Promise<EngineSearchResult> {
   const t0 = performance.now();
   const deps = opts.deps ?? DEFAULT_DEPS;
   const signal = opts.signal ?? new AbortController().signal;
-  const space = checkSpace(p.space);
-  if (space !== 'nasbench201') throw new EngineError('badInput', `search supports --space nasbench201 only for now (no ${space} search pool yet)`);
-  if (!STRATEGY_NAMES.includes(p.strategy)) throw new EngineError('badInput', `unknown strategy '${String(p.strategy)}': expected ${STRATEGY_NAMES.join(', ')}`);
-  if (p.eiVariant !== undefined && p.eiVariant !== 'standard' && p.eiVariant !== 'reference') throw new EngineError('badInput', `unknown eiVariant '${String(p.eiVariant)}': expected standard or reference`);
-  if (!['benchmark', 'command', 'file'].includes(p.objective)) throw new EngineError('badInput', `unknown objective '${String(p.objective)}': expected benchmark, command or file`);
-  const seeds = p.seeds?.length ? p.seeds : [1];
-  for (const s of seeds) if (!(Number.isInteger(s) && s >= 0)) throw new EngineError('badInput', `seeds must be non-negative integers, got ${JSON.stringify(s)}`);
-  let budget = positive('budget', p.budget, false);
-  const maxEvals = positive('maxEvals', p.maxEvals, true);
-  const dataset: SearchDatasetName | null = p.objective === 'benchmark' ? (p.dataset ?? 'cifar10') : null;
-  if (dataset !== null && !isNb201Dataset(dataset)) throw new EngineError('badInput', `unknown dataset '${String(dataset)}': expected ${NB201_DATASETS.join(', ')}`);
+  const req = validateSearchRequest(p);
+  const { pool, model } = searchPool(req, deps);
+  if (req.objective === 'file') return fileSuggestions(req, pool, model, deps, t0);
 
-  // Pool: the model's embeddings for bo / rl.
-  let model: EngineSearchResult['model'] = null;
-  let pool: SearchPool;
-  if (LATENT_STRATEGIES.includes(p.strategy)) {
-    const e = loadEmbeddings(p.modelDir);
-    model = { dir: e.resolved.dir, source: e.resolved.source };
-    pool = deps.createPool({ data: e.data, dim: e.dim });
-  } else pool = deps.createPool();
-
+  const objective = searchObjective(req);
+  const budget = req.budget ?? objective.defaultBudget;
   const runs: SearchSeedResult[] = [];
-  const base = { space, objective: p.objective, strategy: p.strategy, dataset, model, ...(p.strategy === 'bo' ? { eiVariant: p.eiVariant ?? 'standard' } : {}) };
-
-  // --objective file: observations in, suggestions out; nothing is evaluated.
-  if (p.objective === 'file') {
-    if (p.text === undefined) throw new EngineError('badInput', 'the file objective needs the .cells text');
-    const k = positive('k', p.k, true) ?? 10;
-    let obs;
-    try {
-      obs = fileObservations(p.text, p.file ?? 'the file');
-    } catch (e) {
-      if (e instanceof FileObjectiveError) throw new EngineError('badInput', e.message);
-      throw e;
-    }
-    const seed = seeds[0];
-    // BO ranks the whole pool by EI in one surrogate fit on the measured cells (no random initial design).
-    const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' ? { initSize: 0, topK: k, eiVariant: p.eiVariant } : {}) });
-    strategy.tell(obs.observations.map((o) => ({ index: o.index, reward: o.reward * REWARD_SCALE })));
-    const measured = new Set(obs.observations.map((o) => o.index));
-    const suggestions: SearchFoundCell[] = [];
-    while (suggestions.length < k) {
-      const asked = strategy.ask(k - suggestions.length);
-      if (!asked.length) break;
-      for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(i, undefined, undefined, undefined, 'none'));
-    }
-    const bestObs = obs.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
-    runs.push({
-      seed, best: foundCell(bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
-      stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
-    });
-    return {
-      ...base, budget: null, maxEvals: null,
-      objectiveInfo: {
-        objective: 'file', file: p.file ?? null, observations: obs.observations.length, measuredCells: obs.observations.reduce((a, o) => a + o.cells.length, 0),
-        unmeasuredCells: obs.unmeasured, k, seed, ...(seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}),
-      },
-      summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
-      runs, suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
-    };
-  }
-
-  let objective: Objective;
   try {
-    if (p.objective === 'benchmark') objective = new BenchmarkObjective({ dataset: dataset as SearchDatasetName, table: p.table });
-    else {
-      if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
-      objective = new CommandObjective({
-        command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
-      });
+    if (budget === undefined && req.maxEvals === undefined) {
+      throw new EngineError('badInput', 'the command objective needs a bound: --budget SECONDS (wall seconds of evaluation) or --max-evals N');
     }
-  } catch (e) {
-    if (e instanceof BenchmarkError || e instanceof CommandError) throw new EngineError('badInput', e.message);
-    throw e;
-  }
-  budget ??= objective.defaultBudget;
-  if (budget === undefined && maxEvals === undefined) {
-    objective.close?.();
-    throw new EngineError('badInput', 'the command objective needs a bound: --budget SECONDS (wall seconds of evaluation) or --max-evals N');
-  }
-  const report = objective.kind === 'benchmark' ? 'benchmark' : 'accuracy';
-  try {
-    for (let si = 0; si < seeds.length && !signal.aborted; si++) {
-      const seed = seeds[si];
-      const strategy = deps.createStrategy(p.strategy, { seed, pool, ...(p.strategy === 'bo' && p.eiVariant ? { eiVariant: p.eiVariant } : {}) });
-      const r = await searchLoop(strategy, objective, {
-        budget, maxEvals, signal,
-        onEvaluation: opts.onProgress ? (ev, best, used) => opts.onProgress!({
-          seed, seedIndex: si, seeds: seeds.length, evaluations: best.evaluations, budgetUsed: used, budget: budget ?? null, maxEvals: maxEvals ?? null,
-          last: record(ev), best: tracePoint(best),
-        }) : undefined,
-      });
-      const b = r.best as SearchEvaluation | null;
-      const run: SearchSeedResult = {
-        seed, best: b ? foundCell(b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
-        evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
-        budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
-      };
-      if (p.traces) {
-        run.trace = r.trace.map(tracePoint);
-        run.evaluationsList = r.evaluations.map(record);
-        const seen = new Set<number>();
-        run.top = (r.evaluations as SearchEvaluation[]).filter((e) => Number.isFinite(e.reward)).sort((x, y) => y.reward - x.reward)
-          .filter((e) => !seen.has(e.index) && seen.add(e.index)).slice(0, SEARCH_TOP_K)
-          .map((e) => foundCell(e.index, e.reward, e.val ?? e.reward, e.report, report));
-      }
-      runs.push(run);
+    for (let si = 0; si < req.seeds.length && !signal.aborted; si++) {
+      runs.push(await runSeed(req, seedStrategy(req, pool, deps, req.seeds[si]), objective, si, budget, opts, signal));
     }
   } finally {
     objective.close?.();
   }
-  const bests = runs.map((r) => r.best);
   return {
-    ...base, budget: budget ?? null, maxEvals: maxEvals ?? null, objectiveInfo: objective.metadata(),
-    summary: { seeds: runs.length, reward: meanStd(bests.map((b) => b?.reward ?? null)), val: meanStd(bests.map((b) => b?.val ?? null)), test: meanStd(bests.map((b) => b?.test ?? null)) },
-    runs, stopped: signal.aborted ? 'cancelled' : 'completed', seconds: (performance.now() - t0) / 1000,
+    ...resultBase(req, model), budget: budget ?? null, maxEvals: req.maxEvals ?? null, objectiveInfo: objective.metadata(),
+    summary: summarise(runs), runs, stopped: signal.aborted ? 'cancelled' : 'completed', seconds: (performance.now() - t0) / 1000,
   };
 }
 

@@ -4,6 +4,7 @@
  * process and any objective drive them the same way. Pure TypeScript, no tfjs: strategies must be
  * seeded and reproducible (identical seeds ⇒ identical traces).
  */
+import type { SearchStrategyName } from '../../protocol/values';
 
 /** The pool a strategy searches: every architecture of the space, by index. */
 export interface SearchPool {
@@ -36,7 +37,7 @@ export interface Observation {
 }
 
 export interface SearchStrategy {
-  readonly name: 'rs' | 're' | 'bo' | 'rl';
+  readonly name: SearchStrategyName;
   /**
    * Up to `n` new candidates (never one already asked for: strategies track what they proposed).
    * Returns fewer (or none) when the pool is exhausted.

@@ -3,23 +3,10 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../data/atomicWrite';
 import { decodeTensorFile, encodeTensorFile, type NamedTensor } from './tensorFile';
 
-/**
- * A model directory: everything a trained model is, each file replaced atomically.
- *   config.json      space, hyper-parameters, seed, backend, versions, data identity
- *   checkpoint.a2v   weights + Adam state + position (epoch, batch): resumes exactly
- *   model.a2v        final weights only (what inference loads)
- *   metrics.json     per-epoch loss, reconstruction, validity, uniqueness, throughput
- *   embeddings.f32   count × 16 float32, row i = dataset entry i (node-mean of μ)
- *   embeddings.json  {count, dim, space, order, dataId}
- */
-export const FILES = {
-  config: 'config.json',
-  checkpoint: 'checkpoint.a2v',
-  model: 'model.a2v',
-  metrics: 'metrics.json',
-  embeddings: 'embeddings.f32',
-  embeddingsIndex: 'embeddings.json',
-} as const;
+import { FILES, type EmbeddingIndex } from '../../protocol/modelDir';
+
+/** Reads and writes a model directory (format and file names: protocol/modelDir), each file replaced atomically. */
+export { FILES, type EmbeddingIndex };
 
 export function writeJson(dir: string, name: string, value: unknown) {
   writeFileAtomic(join(dir, name), [Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8')]);
@@ -43,15 +30,6 @@ export function readTensors<M>(dir: string, name: string): { meta: M; tensors: M
   const p = join(dir, name);
   if (!existsSync(p)) return undefined;
   return decodeTensorFile<M>(readFileSync(p), p);
-}
-
-export interface EmbeddingIndex {
-  count: number;
-  dim: number;
-  space: string;
-  /** Row i is dataset entry i; for NB201 that is the benchmark index. */
-  order: string;
-  dataId: string;
 }
 
 export function writeEmbeddings(dir: string, emb: Float32Array, index: EmbeddingIndex) {

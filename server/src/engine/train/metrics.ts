@@ -3,18 +3,8 @@ import '../model/tfSetup';
 import type { Dataset } from '../data/dataset';
 import type { Rng } from '../data/random';
 import type { Arch2vecModel } from '../model/arch2vecModel';
+import type { GenerativeMetrics, ReconstructionMetrics } from '../../protocol/modelDir';
 import { decodedFingerprint, decodeSample, isStrictlyValid, isValidDecoded } from './validity';
-
-export interface ReconstructionMetrics {
-  /** Fraction of node rows (padding included) whose argmax op matches. */
-  accOps: number;
-  /** Mean predicted probability on true edges. */
-  meanCorrAdj: number;
-  /** Mean predicted probability on strict-upper non-edges. */
-  meanFalPosAdj: number;
-  /** Fraction of strict-upper entries with (p > 0.5) == target. */
-  accAdj: number;
-}
 
 /** Held-out reconstruction in eval mode (z = μ), chunks of 500, as `get_val_acc_vae` (§3.1). */
 export async function reconstruction(model: Arch2vecModel, ds: Dataset, indices: Uint32Array, chunk = 500): Promise<ReconstructionMetrics> {
@@ -51,15 +41,6 @@ export async function reconstruction(model: Arch2vecModel, ds: Dataset, indices:
   }
   nonEdges = upper - edges;
   return { accOps: opsHit / rows, meanCorrAdj: edgeP / Math.max(1, edges), meanFalPosAdj: nonEdgeP / Math.max(1, nonEdges), accAdj: adjHit / upper };
-}
-
-export interface GenerativeMetrics {
-  /** Validity as the reference judges it (§3.2), quirks included: comparable with the paper. */
-  validity: number;
-  /** Our stricter validity (see isStrictlyValid): the decoded graph is exactly a cell of the space. */
-  validityStrict: number;
-  uniqueness: number;
-  samples: number;
 }
 
 /**

@@ -2,19 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import type { SpaceId } from '../../core/spaces';
-import type { BackendReport } from '../backend';
+import type { BackendReport, EpochMetrics, GenerativeMetrics, ModelDirConfig, PretrainProgress, SpaceId } from '../../protocol';
 import type { Dataset, ProgressFn } from '../data/dataset';
-import { loadOrBuildNb101 } from '../data/nasbench101Data';
-import { loadNb201 } from '../data/nasbench201Data';
-import { DARTS_REFERENCE_POOL, sampleDarts } from '../data/dartsSample';
+import { DARTS_REFERENCE_POOL } from '../data/dartsSample';
+import { ENGINE_SPACES } from '../spaces';
 import { Rng } from '../data/random';
 import { trainHeldOutSplit } from '../data/split';
 import { Arch2vecModel } from '../model/arch2vecModel';
-import { DEFAULT_TRAIN, modelConfigFor, type ModelConfig, type TrainConfig } from '../model/config';
+import { DEFAULT_TRAIN, modelConfigFor, type TrainConfig } from '../model/config';
 import { FILES, readJson, readTensors, writeEmbeddings, writeJson, writeTensors } from '../store/modelDir';
 import type { NamedTensor } from '../store/tensorFile';
-import { reconstruction, validityUniqueness, type GenerativeMetrics, type ReconstructionMetrics } from './metrics';
+import { reconstruction, validityUniqueness } from './metrics';
 import { defaultThreads, ParallelStepper, type TrainingStepper } from './parallel';
 import { DeviceStepper } from './step';
 
@@ -44,43 +42,7 @@ export interface PretrainOptions {
   onProgress?: (p: PretrainProgress) => void;
 }
 
-export interface PretrainProgress {
-  phase: 'data' | 'train' | 'metrics' | 'embed' | 'done';
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  loss?: number;
-  graphsPerSec?: number;
-  etaSeconds?: number;
-  message?: string;
-}
-
-export interface EpochMetrics {
-  epoch: number;
-  mode: 'train' | 'eval';
-  loss: { total: number; ops: number; adj: number; kl: number };
-  reconstruction: ReconstructionMetrics;
-  generative?: GenerativeMetrics;
-  graphsPerSec: number;
-  seconds: number;
-}
-
-export interface ModelDirConfig {
-  format: 'arch2vec-model/1';
-  space: SpaceId;
-  model: ModelConfig;
-  train: TrainConfig;
-  data: { count: number; train: number; heldOut: number; id: string; dartsPool?: number };
-  backend: BackendReport;
-  /** Training threads (data-parallel workers incl. the main thread). */
-  threads: number;
-  versions: { arch2vec: string; tfjs: string; node: string };
-  epochsDone: number;
-  complete: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { EpochMetrics, ModelDirConfig, PretrainProgress };
 
 interface CheckpointMeta {
   epoch: number;
@@ -97,11 +59,7 @@ export class CancelledError extends Error {
 }
 
 export function loadDataset(space: SpaceId, cacheDir: string, dartsPool: number, seed: number, onProgress?: ProgressFn): Dataset {
-  switch (space) {
-    case 'nasbench101': return loadOrBuildNb101(cacheDir, onProgress);
-    case 'nasbench201': return loadNb201();
-    case 'darts': return sampleDarts({ count: dartsPool, seed });
-  }
+  return ENGINE_SPACES[space].loadDataset({ cacheDir, dartsPool, seed, onProgress });
 }
 
 /** A short identity of the training data, so a model records exactly what it was trained on. */
@@ -243,7 +201,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
     report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: 0, steps: ds.count, message: `embedding ${ds.count} cells` });
     const emb = await embedDataset(model, ds, (done) => report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: done, steps: ds.count }));
     writeTensors(opts.modelDir, FILES.model, { space: opts.space, model: modelConfig }, await snapshot(model));
-    writeEmbeddings(opts.modelDir, emb, { count: ds.count, dim: modelConfig.latent, space: opts.space, order: opts.space === 'nasbench201' ? 'NAS-Bench-201 index' : 'dataset order', dataId: id });
+    writeEmbeddings(opts.modelDir, emb, { count: ds.count, dim: modelConfig.latent, space: opts.space, order: ENGINE_SPACES[opts.space].embeddingOrder, dataId: id });
     const final: ModelDirConfig = { ...config, epochsDone: train.epochs, complete: true, updatedAt: new Date().toISOString() };
     writeJson(opts.modelDir, FILES.config, final);
     writeJson(opts.modelDir, FILES.metrics, metrics);

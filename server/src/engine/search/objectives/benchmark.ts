@@ -27,9 +27,11 @@
 import { NB201_SIZE, nb201Table } from '../../../core/spaces/nasbench201';
 import { readTable, type Table } from '../../../core/table';
 import type { Objective, SearchEvaluation } from './types';
-import { PAPER_BUDGETS } from '../../../protocol';
+import { PAPER_BUDGETS, SEARCH_DATASETS } from '../../../protocol/values';
+import { EngineError } from '../../errors';
 
-export const NB201_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
+/** The protocol's list (declared once there). */
+export const NB201_DATASETS = SEARCH_DATASETS;
 export type Nb201Dataset = (typeof NB201_DATASETS)[number];
 
 export function isNb201Dataset(s: string): s is Nb201Dataset {
@@ -63,7 +65,13 @@ export interface BenchmarkColumns {
   notes: string[];
 }
 
-export class BenchmarkError extends Error {}
+/** A bad table or dataset: the engine's badInput, thrown as such (no translation by the caller). */
+export class BenchmarkError extends EngineError {
+  constructor(message: string) {
+    super('badInput', message);
+    this.name = 'BenchmarkError';
+  }
+}
 
 export interface BenchmarkOptions {
   dataset: Nb201Dataset;

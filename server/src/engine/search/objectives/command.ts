@@ -21,8 +21,15 @@ import { cellText } from '../../../core/render';
 import { formatArch, NB201_ADJACENCY, nb201NodeOps, nb201OpsAt } from '../../../core/spaces/nasbench201';
 import { ResultsLog, type LogEntry } from './resultsLog';
 import type { Objective, SearchEvaluation } from './types';
+import { EngineError } from '../../errors';
 
-export class CommandError extends Error {}
+/** A bad command option: the engine's badInput, thrown as such (no translation by the caller). */
+export class CommandError extends EngineError {
+  constructor(message: string) {
+    super('badInput', message);
+    this.name = 'CommandError';
+  }
+}
 
 export interface CommandOptions {
   /** Shell command template with {cell} and/or {json}. */

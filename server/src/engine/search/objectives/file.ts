@@ -11,8 +11,15 @@ import { nb201Index } from '../../../core/spaces/nasbench201';
 import type { SpaceId } from '../../../core/spaces';
 import { stripBom } from '../../../core/text';
 import type { Observation } from '../types';
+import { EngineError } from '../../errors';
 
-export class FileObjectiveError extends Error {}
+/** A bad observations file: the engine's badInput, thrown as such (no translation by the caller). */
+export class FileObjectiveError extends EngineError {
+  constructor(message: string) {
+    super('badInput', message);
+    this.name = 'FileObjectiveError';
+  }
+}
 
 export interface FileObservation extends Observation {
   /** Names of the cells measuring this architecture (reward = mean of their accuracies, percent). */

@@ -3,6 +3,7 @@
  * evolution (discrete encoding), `bo` arch2vec-BO (DNGO + EI over the embedded pool), `rl`
  * arch2vec-RL (LSTM REINFORCE in the latent space). Pure TypeScript, seeded, reproducible.
  */
+import { SEARCH_STRATEGIES } from '../../../protocol/values';
 import type { SearchStrategy, StrategyOptions } from '../types';
 import { ArchBo, type BoOptions } from './bo';
 import { RegularizedEvolution, type EvolutionOptions } from './evolution';
@@ -10,7 +11,8 @@ import { RandomSearch } from './randomSearch';
 import { ArchRl, type RlOptions } from './rl';
 
 export type StrategyName = SearchStrategy['name'];
-export const STRATEGIES: readonly StrategyName[] = ['rs', 're', 'bo', 'rl'];
+/** The protocol's list (declared once there). */
+export const STRATEGIES: readonly StrategyName[] = SEARCH_STRATEGIES;
 
 /** Every strategy's options; each strategy reads its own and ignores the rest. */
 export type AnyStrategyOptions = StrategyOptions & Partial<Omit<EvolutionOptions, keyof StrategyOptions>> & Partial<Omit<BoOptions, keyof StrategyOptions>> & Partial<Omit<RlOptions, keyof StrategyOptions>>;

@@ -1,5 +1,5 @@
-import { edgeCount, reachable, submatrix, zeros, oneHot, argmaxRows, type Matrix } from './graph';
-import { hashModule } from './graphHash';
+import { edgeCount, reachable, submatrix, zeros, oneHot, argmaxRows, type Matrix } from '../graph';
+import { hashModule } from '../graphHash';
 
 export const NB101_MAX_VERTICES = 7;
 export const NB101_MAX_EDGES = 9;

@@ -1,9 +1,8 @@
-import { argmaxRows, oneHot, type Matrix } from './graph';
-import { dataFile } from '../dataFiles';
-import { readTable, type Table } from '../table';
-import { NB201_EDGES } from '../notation';
+/** NAS-Bench-201's encoding and arch strings: pure (the benchmark table is read by ./table.ts). */
+import { argmaxRows, oneHot, type Matrix } from '../graph';
+import { NB201_EDGES } from './notation';
 
-export { formatArch, NB201_EDGES } from '../notation';
+export { formatArch, NB201_EDGES } from './notation';
 
 /** NAS-Bench-201's own op order; an arch's code is its 6 edge ops as base-5 digits in this order. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
@@ -96,33 +95,6 @@ export function opsFromCode(code: number): Nb201Ops {
     code = Math.floor(code / 5);
   }
   return ops;
-}
-
-let table: Table | undefined;
-let codeToIndex: Int32Array | undefined;
-
-/** The shipped NAS-Bench-201 table (arch order and benchmark metrics), loaded once on first use. */
-export function nb201Table(): Table {
-  if (!table) table = readTable(dataFile('nasbench201.table'));
-  return table;
-}
-
-function ensureIndex(): Int32Array {
-  if (!codeToIndex) {
-    const codes = nb201Table().columns.get('code')!;
-    codeToIndex = new Int32Array(NB201_SIZE).fill(-1);
-    codes.forEach((c, i) => (codeToIndex![c] = i));
-  }
-  return codeToIndex;
-}
-
-/** Index 0..15624 in the benchmark's own order (NATS-Bench-tss `meta_archs`). */
-export function nb201Index(ops: readonly string[]): number {
-  return ensureIndex()[archCode(ops)];
-}
-
-export function nb201OpsAt(index: number): Nb201Ops {
-  return opsFromCode(nb201Table().columns.get('code')![index]);
 }
 
 /** Op labels of the 8-node op-on-node form: input, the 6 edges in string order, output. */

@@ -1,24 +1,28 @@
 /**
- * What the engine does, independent of transport: the engine process maps JSON-RPC requests onto these
- * methods and the CLI calls them directly, so both give the same answers and the same errors.
+ * What the engine does, independent of transport: one method per engine method of the protocol
+ * (protocol/engine.ts: status, pretrain, loadModel, embed, neighbours, search, map, cellAt). The engine
+ * process maps JSON-RPC requests onto these methods and the CLI calls them directly, so both give the
+ * same answers and the same errors.
  */
 import { resolve } from 'node:path';
 import type {
   BackendRequest, EmbeddedCell, EngineEmbedParams, EngineEmbedResult, EngineLoadModelParams, EngineNeighboursParams,
-  EngineNeighboursResult, EngineMapParams, EngineMapResult, EngineCellAtParams, EngineCellAtResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, LoadedModelInfo,
-} from '../../protocol';
-import type { CellSpec } from '../../core/cellSpec';
-import type { SpaceId } from '../../core/spaces';
-import { BACKEND_ORDER, selectBackend, type BackendReport } from '../backend';
-import { CancelledError, pretrain, type PretrainProgress } from '../train/trainer';
-import { cellsOfText, pickCell, type QueryCell } from './cells';
+  EngineNeighboursResult, EngineMapParams, EngineMapResult, EngineCellAtParams, EngineCellAtResult, EnginePretrainParams, EnginePretrainResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult, EngineStatusResult, LoadedModelInfo,
+} from '../protocol';
+import type { CellSpec } from '../core/cellSpec';
+import type { SpaceId } from '../core/spaces';
+import { BACKEND_ORDER, selectBackend, type BackendReport } from './backend';
+import { CancelledError, pretrain, type PretrainProgress } from './train/trainer';
+import { cellsOfText, pickCell, type QueryCell } from './query/cells';
 import { checkSpace, EngineError } from './errors';
-import { ModelCache, type QueryModel } from './model';
-import { archOf, nb201AccuracyColumns, nb201Accuracies, neighboursOf, specAt, tableIndexOf } from './neighbours';
-import { pca2, project } from './projection';
-import { cellText } from '../../core/render';
-import { nb201Table } from '../../core/spaces/nasbench201';
+import { ModelCache, type QueryModel } from './query/model';
+import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
+import { ENGINE_SPACES } from './spaces';
+import { pca2, project } from './query/projection';
+import { cellText } from '../core/render';
+import { nb201Table } from '../core/spaces/nasbench201';
 import { arch2vecHome, cacheDir, newModelDir, resolveModel, trainedModels } from './paths';
+import { runSearch } from './search/run';
 
 declare const __VERSION__: string;
 export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -229,7 +233,7 @@ export class EngineService {
     const dim = index.dim;
     const proj = pca2(data, dim);
     const coords = project(proj, data, dim);
-    const colorColumns = qm.space === 'nasbench201' ? nb201AccuracyColumns() : [];
+    const colorColumns = ENGINE_SPACES[qm.space].accuracies?.columns() ?? [];
     let color: Float32Array | undefined;
     let colorLabel: string | undefined;
     if (colorColumns.length) {
@@ -271,12 +275,20 @@ export class EngineService {
     if (!(Number.isInteger(p.index) && p.index >= 0 && p.index < count)) throw new EngineError('badInput', `index must be an integer in [0, ${count}), got ${JSON.stringify(p.index)}`);
     const spec = specAt(qm, p.index);
     const prefix = { nasbench101: 'nb101', nasbench201: 'nb201', darts: 'darts' }[qm.space];
-    const accuracies = qm.space === 'nasbench201' ? nb201Accuracies(p.index) : undefined;
+    const accuracies = ENGINE_SPACES[qm.space].accuracies?.row(p.index);
     return { space: qm.space, index: p.index, arch: archOf(spec), spec, cell: cellText(`${prefix}_${p.index}`, spec), ...(accuracies ? { accuracies } : {}) };
   }
 
   get uptimeSeconds() {
     return (Date.now() - this.started) / 1000;
+  }
+
+  /**
+   * engine/search: progress (best so far) after every evaluation; `signal` stops it and the answer is
+   * the best so far (stopped: 'cancelled'). Pure TypeScript: it needs no compute backend.
+   */
+  search(p: EngineSearchParams, signal?: AbortSignal, onProgress?: (p: EngineSearchProgress) => void): Promise<EngineSearchResult> {
+    return runSearch(p, { signal, onProgress });
   }
 }
 

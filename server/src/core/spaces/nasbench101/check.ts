@@ -1,8 +1,8 @@
-import type { Token } from '../ast';
-import { edgeCount } from '../spaces/graph';
-import { NB101_CANONICAL_OPS, NB101_MAX_EDGES, NB101_MAX_VERTICES, prune, type Nb101Cell } from '../spaces/nasbench101';
-import { readMatrix, words } from '../values';
-import type { CellContext } from './context';
+import type { Token } from '../../ast';
+import { edgeCount } from '../graph';
+import { NB101_CANONICAL_OPS, NB101_MAX_EDGES, NB101_MAX_VERTICES, prune, type Nb101Cell } from './encoding';
+import { readMatrix, words } from '../../values';
+import type { CellContext } from '../../check/context';
 
 export interface MatrixResult {
   matrix: number[][];

@@ -1,9 +1,9 @@
-import { matricesEqual } from '../spaces/graph';
-import { NB201_ADJACENCY, NB201_OPS, nb201HasPath, parseArch } from '../spaces/nasbench201';
-import { rangeOf } from '../text';
-import { words } from '../values';
-import type { CellContext } from './context';
-import { checkMatrix, checkNodeOps } from './nasbench101';
+import { matricesEqual } from '../graph';
+import { NB201_ADJACENCY, NB201_OPS, nb201HasPath, parseArch } from './encoding';
+import { rangeOf } from '../../text';
+import { words } from '../../values';
+import type { CellContext } from '../../check/context';
+import { checkMatrix, checkNodeOps } from '../nasbench101/check';
 
 export interface Nb201Spec {
   ops: string[];

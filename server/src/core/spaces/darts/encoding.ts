@@ -1,5 +1,6 @@
-import { argmaxRows, oneHot, zeros, type Matrix } from './graph';
-import { hashModule } from './graphHash';
+import type { Genotype } from '../../../protocol/cells';
+import { argmaxRows, oneHot, zeros, type Matrix } from '../graph';
+import { hashModule } from '../graphHash';
 
 /** `darts/cnn/genotypes.py::PRIMITIVES`, in order. */
 export const DARTS_OPS = ['none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect', 'sep_conv_3x3', 'sep_conv_5x5', 'dil_conv_3x3', 'dil_conv_5x5'] as const;
@@ -9,7 +10,7 @@ export const DARTS_PAIRS = 8;
 export const DARTS_NODES = 11;
 
 /** (op, input) pairs; pairs 2b and 2b+1 feed intermediate node b (DARTS node 2+b); input < 2 + b. */
-export type Genotype = [string, number][];
+export type { Genotype };
 
 /** The 11-node op-on-node graph arch2vec builds (§1.4): a block source feeds both of its op-nodes. */
 export function dartsGraph(g: Genotype): { matrix: Matrix; labels: number[] } {
@@ -53,4 +54,4 @@ export function decodeDarts(adjacency: Matrix, ops: number[][]): Genotype {
   return g;
 }
 
-export { formatGenotype } from '../notation';
+export { formatGenotype } from './notation';

@@ -1,6 +1,6 @@
-import { ENGINE_ERRORS, type EngineErrorData, type EngineErrorKind } from '../../protocol';
-import { isSpaceId, SPACE_IDS, type SpaceId } from '../../core/spaces';
-import { suggestName } from '../../core/suggest';
+import { ENGINE_ERRORS, type EngineErrorData, type EngineErrorKind } from '../protocol/errors';
+import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
+import { suggestName } from '../core/suggest';
 
 /**
  * An expected failure with a kind the engine process turns into a JSON-RPC error (ENGINE_ERRORS) and

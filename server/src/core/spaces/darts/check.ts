@@ -1,7 +1,7 @@
-import type { Token } from '../ast';
-import { DARTS_OPS, DARTS_PAIRS, type Genotype } from '../spaces/darts';
-import { words } from '../values';
-import type { CellContext } from './context';
+import type { Token } from '../../ast';
+import { DARTS_OPS, DARTS_PAIRS, type Genotype } from './encoding';
+import { words } from '../../values';
+import type { CellContext } from '../../check/context';
 
 export interface DartsSpec {
   normal: Genotype;

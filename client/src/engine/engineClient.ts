@@ -13,8 +13,8 @@ import type {
   EngineEmbedParams, EngineEmbedResult, EngineErrorData, EngineErrorKind, EngineLoadModelParams, EngineLoadModelResult,
   EngineNeighboursParams, EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, PretrainProgress,
   EngineCellAtParams, EngineCellAtResult, EngineMapParams, EngineMapResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult,
-} from '../../protocol';
-import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from './rpc';
+} from '../../../server/src/protocol';
+import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../../server/src/protocol';
 
 export interface EngineClientOptions {
   /** Path of engine.js; default: the bundle next to this one, or dist/engine.js above it. */

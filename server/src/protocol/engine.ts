@@ -1,42 +1,22 @@
 /**
- * Everything the client, the language server, the CLI and (later) the engine process and webviews
- * agree on, typed once. Import from here; never restate a method name or a settings key elsewhere.
+ * The engine process protocol (dist/engine.js): JSON-RPC over stdio, or node IPC when started with
+ * --node-ipc. Requests honour `$/cancelRequest`; long jobs report through the progress notifications
+ * with the caller's token. Imports nothing but vscode-jsonrpc (and the protocol's own modules), so
+ * the client and the webviews never pull in the engine.
  */
-import type { SpaceId } from './core/spaces';
-import type { CellSpec } from './core/cellSpec';
-import type { BackendName, BackendReport } from './engine/backend';
-import type { EpochMetrics, ModelDirConfig, PretrainProgress } from './engine/train/trainer';
-
-export const LANGUAGE_ID = 'cellspec';
-export const CONFIG_SECTION = 'arch2vec';
-
-/** `arch2vec.validation.*` settings, as the server reads them. */
-export interface ValidationSettings {
-  enable: boolean;
-  debounceMs: number;
-  defaultSpace: SpaceId;
-}
-
-export const DEFAULT_VALIDATION_SETTINGS: ValidationSettings = { enable: true, debounceMs: 80, defaultSpace: 'nasbench101' };
-
-/** Notification the server sends after publishing diagnostics for a document version (tests, benchmarks, status). */
-export const VALIDATED_NOTIFICATION = 'arch2vec/validated';
-export interface ValidatedParams {
-  uri: string;
-  version: number;
-  cells: number;
-  diagnostics: number;
-  /** Time spent analysing, ms (excludes debounce). */
-  analysisMs: number;
-}
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import type { BackendReport } from './backend';
+import type { CellSpec } from './cells';
+import type { EngineErrorData } from './errors';
+import type { EpochMetrics, ModelDirConfig } from './modelDir';
+import type { BackendName, BackendRequest, EiVariant, SearchDatasetName, SearchObjectiveName, SearchStrategyName, SpaceId } from './values';
 
 // ---------------------------------------------------------------------------------------------------
 // Engine process (dist/engine.js): JSON-RPC over stdio, or node IPC when started with --node-ipc.
 // Requests honour `$/cancelRequest`; long jobs report through ENGINE_PROGRESS with the caller's token.
-// Only types are imported below, so the client bundle never pulls in TensorFlow.js.
+// Each method: its name, params, result and typed request object side by side. Adding a request means
+// adding it here, in the engine service (engine/service.ts) and in its caller.
 // ---------------------------------------------------------------------------------------------------
-
-export type { BackendName, BackendReport, CellSpec, EpochMetrics, ModelDirConfig, PretrainProgress };
 
 export const ENGINE_METHODS = {
   status: 'engine/status',
@@ -54,36 +34,7 @@ export const ENGINE_PROGRESS = 'engine/progress';
 /** Notification engine → client after every evaluation of an engine/search (best so far). */
 export const ENGINE_SEARCH_PROGRESS = 'engine/searchProgress';
 
-/** Structured error codes in `ResponseError.code` (data: EngineErrorData). */
-export const ENGINE_ERRORS = {
-  /** The request was cancelled (`$/cancelRequest`); pretraining wrote a resumable checkpoint. */
-  cancelled: -32800,
-  /** Not a model directory, unreadable or incompatible model files. */
-  badModelDir: -32010,
-  /** A space id that is not nasbench101, nasbench201 or darts. */
-  unknownSpace: -32011,
-  /** No model given, none trained under $ARCH2VEC_HOME and none shipped for the space. */
-  noModel: -32012,
-  /** Cells that do not parse/validate, an unknown cell name, a cell of the wrong space. */
-  badInput: -32013,
-  /** A pretraining is already running in this process. */
-  busy: -32014,
-  /** The requested compute backend cannot be loaded. */
-  backendUnavailable: -32015,
-} as const;
-export type EngineErrorKind = keyof typeof ENGINE_ERRORS;
-
-export interface EngineErrorData {
-  kind: EngineErrorKind;
-  /** For `cancelled` pretraining: where the checkpoint is and how to resume. */
-  modelDir?: string;
-  resume?: string;
-  /** For `unknownSpace`: the closest valid space. */
-  suggestion?: string;
-}
-
 export type SpaceName = SpaceId;
-export type BackendRequest = BackendName | 'auto';
 /** Where a model came from: --model / modelDir, the last trained under $ARCH2VEC_HOME, or the package. */
 export type ModelSource = 'explicit' | 'trained' | 'shipped';
 
@@ -116,6 +67,7 @@ export interface EngineStatusResult {
   /** Where models, caches and installed backends live ($ARCH2VEC_HOME). */
   home: string;
 }
+export const EngineStatusRequest = /* @__PURE__ */ new RequestType<EngineStatusParams, EngineStatusResult, EngineErrorData>(ENGINE_METHODS.status);
 
 // engine/pretrain --------------------------------------------------------------------------------
 export interface EnginePretrainParams {
@@ -148,11 +100,26 @@ export interface EnginePretrainResult {
   backend: BackendReport;
   seconds: number;
 }
+export const EnginePretrainRequest = /* @__PURE__ */ new RequestType<EnginePretrainParams, EnginePretrainResult, EngineErrorData>(ENGINE_METHODS.pretrain);
+
+/** Where a pretraining is (engine/progress). */
+export interface PretrainProgress {
+  phase: 'data' | 'train' | 'metrics' | 'embed' | 'done';
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss?: number;
+  graphsPerSec?: number;
+  etaSeconds?: number;
+  message?: string;
+}
 
 export interface EngineProgressParams {
   token: string | number;
   progress: PretrainProgress;
 }
+export const EngineProgressNotification = /* @__PURE__ */ new NotificationType<EngineProgressParams>(ENGINE_PROGRESS);
 
 // engine/loadModel -------------------------------------------------------------------------------
 /** Either a model directory, or a space (then: last trained, else shipped). */
@@ -161,6 +128,7 @@ export interface EngineLoadModelParams {
   space?: string;
 }
 export type EngineLoadModelResult = LoadedModelInfo;
+export const EngineLoadModelRequest = /* @__PURE__ */ new RequestType<EngineLoadModelParams, EngineLoadModelResult, EngineErrorData>(ENGINE_METHODS.loadModel);
 
 // engine/embed -----------------------------------------------------------------------------------
 export interface EngineEmbedParams {
@@ -190,6 +158,7 @@ export interface EngineEmbedResult {
   backend: BackendReport;
   cells: EmbeddedCell[];
 }
+export const EngineEmbedRequest = /* @__PURE__ */ new RequestType<EngineEmbedParams, EngineEmbedResult, EngineErrorData>(ENGINE_METHODS.embed);
 
 // engine/neighbours ------------------------------------------------------------------------------
 export interface EngineNeighboursParams {
@@ -227,17 +196,13 @@ export interface EngineNeighboursResult {
   };
   neighbours: Neighbour[];
 }
+export const EngineNeighboursRequest = /* @__PURE__ */ new RequestType<EngineNeighboursParams, EngineNeighboursResult, EngineErrorData>(ENGINE_METHODS.neighbours);
 
 // engine/search ----------------------------------------------------------------------------------
 // Latent-space search (issue 4). The CLI's `arch2vec search --json` prints an EngineSearchResult.
 // Cancelling the request ($/cancelRequest) stops the search cleanly: the answer is the best so far,
 // with `stopped: 'cancelled'` (not an error).
 
-export type SearchStrategyName = 'bo' | 'rl' | 're' | 'rs';
-export type SearchObjectiveName = 'benchmark' | 'command' | 'file';
-export type SearchDatasetName = 'cifar10' | 'cifar100' | 'imagenet16-120';
-/** The paper's per-dataset budgets in simulated seconds (§5.3, run_scripts/run_*_nasbench201_*.sh): the benchmark default. */
-export const PAPER_BUDGETS: Record<SearchDatasetName, number> = { cifar10: 12_000, cifar100: 500_000, 'imagenet16-120': 1_400_000 };
 /** Why a seed's search ended. */
 export type SearchStopReason = 'budget' | 'max-evals' | 'exhausted' | 'cancelled' | 'suggested';
 
@@ -274,7 +239,7 @@ export interface EngineSearchParams {
   /** Model whose embedding table bo / rl search (default: last trained, else shipped NB201 model). */
   modelDir?: string;
   /** bo: 'standard' (default) incumbent-based EI, or the reference code's 'reference' variant (fixed target τ = 1, variance for σ). */
-  eiVariant?: 'standard' | 'reference';
+  eiVariant?: EiVariant;
   /** Include per-seed best-so-far traces and every evaluation (default false). */
   traces?: boolean;
   /** Progress notifications (ENGINE_SEARCH_PROGRESS) carry this token; none are sent without it. */
@@ -328,8 +293,6 @@ export interface SearchSeedResult {
   /** With traces: this seed's best distinct cells by reward, best first (at most SEARCH_TOP_K). */
   top?: SearchFoundCell[];
 }
-/** How many cells per seed `top` lists (the suggestions view's top-k per strategy). */
-export const SEARCH_TOP_K = 5;
 
 export interface MeanStd {
   mean: number | null;
@@ -346,7 +309,7 @@ export interface EngineSearchResult {
   /** The embedding table searched by bo / rl (null for rs / re). */
   model: { dir: string; source: ModelSource } | null;
   /** bo only: the EI variant used. */
-  eiVariant?: 'standard' | 'reference';
+  eiVariant?: EiVariant;
   budget: number | null;
   maxEvals: number | null;
   /** What the objective is: columns used (benchmark), command, log file, observations (file). */
@@ -360,6 +323,7 @@ export interface EngineSearchResult {
   stopped: 'completed' | 'cancelled';
   seconds: number;
 }
+export const EngineSearchRequest = /* @__PURE__ */ new RequestType<EngineSearchParams, EngineSearchResult, EngineErrorData>(ENGINE_METHODS.search);
 
 export interface EngineSearchProgress {
   seed: number;
@@ -380,45 +344,7 @@ export interface EngineSearchProgressParams {
   token: string | number;
   progress: EngineSearchProgress;
 }
-
-// ---------------------------------------------------------------------------------------------------
-// Language server ⇄ client extras (beyond LSP).
-// ---------------------------------------------------------------------------------------------------
-
-/** Request client → language server: the cells of an open document as the server sees them. */
-export const CELLS_REQUEST = 'arch2vec/cells';
-export interface CellsParams {
-  uri: string;
-  /** When given, `at` is the cell whose block holds this position. */
-  position?: { line: number; character: number };
-}
-export interface CellInfo {
-  /** Undefined for a header without a name (the cell is then unusable by name). */
-  name: string | null;
-  /** 0-based lines of the cell's block. */
-  startLine: number;
-  endLine: number;
-  space: SpaceName | null;
-  /** Set when the cell parses and validates far enough to be embedded. */
-  spec: CellSpec | null;
-  /** Error diagnostics in the cell. */
-  errors: number;
-  /** First error message, for the client's explanation. */
-  firstError?: string;
-  metrics: Record<string, number>;
-}
-export interface CellsResult {
-  version: number;
-  cells: CellInfo[];
-  /** Index into cells of the cell at `position`, or null. */
-  at: number | null;
-}
-
-/** Commands the language server's CodeLenses invoke (arguments: document uri, cell name). */
-export const CLIENT_COMMANDS = {
-  showNeighbours: 'arch2vec.showNeighbours',
-  suggestSimilar: 'arch2vec.suggestSimilar',
-} as const;
+export const EngineSearchProgressNotification = /* @__PURE__ */ new NotificationType<EngineSearchProgressParams>(ENGINE_SEARCH_PROGRESS);
 
 // ---------------------------------------------------------------------------------------------------
 // Engine: latent-space map and single table rows (issue 5).
@@ -451,6 +377,7 @@ export interface EngineMapResult {
   /** Cells of `text` that could not be placed, with the reason. */
   skipped: { name: string; error: string }[];
 }
+export const EngineMapRequest = /* @__PURE__ */ new RequestType<EngineMapParams, EngineMapResult, EngineErrorData>(ENGINE_METHODS.map);
 
 export interface EngineCellAtParams {
   space?: string;
@@ -466,3 +393,16 @@ export interface EngineCellAtResult {
   cell: string;
   accuracies?: Record<string, number>;
 }
+export const EngineCellAtRequest = /* @__PURE__ */ new RequestType<EngineCellAtParams, EngineCellAtResult, EngineErrorData>(ENGINE_METHODS.cellAt);
+
+/** Every engine request, by method: what the engine process registers and the client calls. */
+export const EngineRequests = {
+  status: EngineStatusRequest,
+  pretrain: EnginePretrainRequest,
+  loadModel: EngineLoadModelRequest,
+  embed: EngineEmbedRequest,
+  neighbours: EngineNeighboursRequest,
+  search: EngineSearchRequest,
+  map: EngineMapRequest,
+  cellAt: EngineCellAtRequest,
+} as const satisfies Record<keyof typeof ENGINE_METHODS, unknown>;

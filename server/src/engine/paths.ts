@@ -10,10 +10,10 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import type { ModelSource } from '../../protocol';
-import type { SpaceId } from '../../core/spaces';
-import { FILES, readJson } from '../store/modelDir';
-import type { ModelDirConfig } from '../train/trainer';
+import type { ModelSource } from '../protocol';
+import type { SpaceId } from '../core/spaces';
+import { FILES, readJson } from './store/modelDir';
+import type { ModelDirConfig } from '../protocol';
 import { EngineError } from './errors';
 
 export function arch2vecHome(env: NodeJS.ProcessEnv = process.env): string {

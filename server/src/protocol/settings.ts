@@ -1,0 +1,14 @@
+/** Names and settings every process agrees on: the language id and the `arch2vec.*` section. No imports besides the protocol's values. */
+import type { SpaceId } from './values';
+
+export const LANGUAGE_ID = 'cellspec';
+export const CONFIG_SECTION = 'arch2vec';
+
+/** `arch2vec.validation.*` settings, as the server reads them. */
+export interface ValidationSettings {
+  enable: boolean;
+  debounceMs: number;
+  defaultSpace: SpaceId;
+}
+
+export const DEFAULT_VALIDATION_SETTINGS: ValidationSettings = { enable: true, debounceMs: 80, defaultSpace: 'nasbench101' };
