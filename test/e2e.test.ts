@@ -186,6 +186,18 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     assert.equal(await wb.editor.locator('.squiggly-error, .squiggly-warning, .squiggly-info').count(), 0, 'no diagnostics in the editor');
   }, 240_000); // about 400 keystrokes and 25 pauses on a loaded 2-core machine
 
+  step('"Open Example" opens the getting-started cells as a new file that validates', async () => {
+    // Once the workbench has loaded the extension's contributions (opening a .cells file makes sure of it).
+    await wb.openFile(BROKEN_FILE);
+    await wb.runCommand('arch2vec: Open Example', { opensQuickInput: true });
+    await wb.pick('arch2vec: open an example', 'Getting started');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: /^Untitled/ }).waitFor();
+    await headerLine(wb, 'resnet_like').waitFor();
+    // Valid like the shipped file: CodeLenses show over its cells and nothing is underlined.
+    await wb.codeLens('nb201_best', 'neighbours');
+    assert.equal(await wb.editor.locator('.squiggly-error').count(), 0);
+  });
+
   step('an unknown op shows in the Problems view with its message and code', async () => {
     const [expected] = cliJson<CliDiagnostic[]>('validate', workspaceFile(BROKEN_FILE)).filter((d) => d.code === 'unknown-op');
     assert.ok(expected, 'the CLI reports the unknown op');
