@@ -39,6 +39,8 @@ const lazyEngineCommands = {
 const builds = [
   { ...common, entryPoints: { client: 'client/src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
   { ...common, entryPoints: { server: 'server/src/lsp/server.ts' }, outdir: 'dist' },
+  // The language server's predictor thread (lsp/predictions.ts starts dist/predictWorker.js beside server.js).
+  { ...common, entryPoints: { predictWorker: 'server/src/lsp/predictWorker.ts' }, outdir: 'dist' },
   { ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [lazyEngineCommands] },
   { ...common, entryPoints: { engineCommands: 'server/src/cli/engineCommands.ts' }, outdir: 'dist', ...tfjs },
   { ...common, entryPoints: { engine: 'server/src/engine/process/main.ts' }, outdir: 'dist', ...tfjs },

@@ -27,7 +27,7 @@ const FORBIDDEN = /(^|\/)(node_modules|src|test|tests|bench|\.cache|\.git|\.vsco
  */
 const REQUIRED = [
   'package.json', 'README.md', 'LICENSE.txt',
-  'dist/client.js', 'dist/server.js', 'dist/engine.js', 'dist/trainWorker.js', 'dist/cli.js', 'dist/engineCommands.js',
+  'dist/client.js', 'dist/server.js', 'dist/predictWorker.js', 'dist/engine.js', 'dist/trainWorker.js', 'dist/cli.js', 'dist/engineCommands.js',
   'dist/webview/neighbours.js', 'dist/webview/suggestions.js', 'dist/webview/map.js', 'dist/wasm/tfjs-backend-wasm-simd.wasm',
   'syntaxes/cellspec.tmLanguage.json', 'language-configuration.json',
   'models/nasbench201/model.a2v', 'models/nasbench201/embeddings.f32', 'models/nasbench201/config.json',

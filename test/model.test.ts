@@ -37,6 +37,10 @@ import { Arch2vecModel } from '../server/src/engine/model/arch2vecModel';
 import { DEFAULT_TRAIN, modelConfigFor } from '../server/src/engine/model/config';
 import { upperMask, vaeLoss } from '../server/src/engine/model/loss';
 import { Stepper } from '../server/src/engine/train/step';
+import { HostArch2vec, jsMatMul } from '../server/src/engine/model/hostModel';
+import { tfMatMul } from '../server/src/engine/model/tfMatMul';
+import { flatLayout, readParams } from '../server/src/engine/train/shard';
+import { ParallelStepper } from '../server/src/engine/train/parallel';
 
 const GOLDEN = join(__dirname, 'fixtures', 'golden');
 /** |ts − ref| ≤ ATOL·scale + RTOL·|ref|, scale = 1 for outputs, max(|ref|) of the tensor for gradients. */
@@ -375,6 +379,87 @@ for (const space of ['nb201', 'nb101']) {
         }
       } finally {
         stepper.dispose();
+        model.dispose();
+      }
+    });
+  });
+}
+
+/*
+ * The host training path (HostArch2vec: hand-derived backward, fused typed-array loops, the large
+ * products on a tfjs kernel), which the trainer uses on wasm/cpu, against the same PyTorch fixtures:
+ * forward outputs and loss parts in eval and train mode, every gradient, the running statistics after
+ * the step, and one full eval-mode optimiser step through the trainer's own ParallelStepper.
+ */
+for (const space of ['nb201', 'nb101']) {
+  describe(`golden ${space} vs PyTorch, host training path`, () => {
+    const g = loadGolden(space);
+    if (!g) {
+      test('fixture', { skip: `test/fixtures/golden/${space}.json missing` }, () => {});
+      return;
+    }
+    const opsIn = f32(g.input.ops);
+    const adjIn = f32(g.input.adj);
+    for (const [label, mm] of [['tfjs matMul', tfMatMul()], ['JS matMul', jsMatMul]] as const) {
+      test(`eval and train-mode forward, loss, every gradient and the running statistics (${label})`, () => {
+        const model = modelFrom(g);
+        try {
+          const layout = flatLayout(model);
+          const params = readParams(model, layout);
+          const host = new HostArch2vec(model.config, layout, mm);
+          const T = layout.trainableSize;
+          const S = layout.total - T;
+          const tag = `${space} host(${label})`;
+          const ev = host.step(params, adjIn, opsIn, g.batch, { mode: 'eval', seed: 0, globalBatch: g.batch }, new Float32Array(T), new Float32Array(S));
+          close(`${tag} evalInit mu`, ev.mu, g.evalInit.mu);
+          LOSS_KEYS.forEach((k, i) => close(`${tag} evalInit loss.${k}`, [ev.parts[i]], [g.evalInit.loss[k]], { atol: 1e-7 }));
+
+          const grad = new Float32Array(T);
+          const stats = new Float32Array(S);
+          const tr = host.step(params, adjIn, opsIn, g.batch, { mode: 'train', seed: 0, globalBatch: g.batch, deterministic: true }, grad, stats);
+          close(`${tag} train mu`, tr.mu, g.train.mu, { atol: TRAIN_ATOL });
+          LOSS_KEYS.forEach((k, i) => close(`${tag} train loss.${k}`, [tr.parts[i]], [g.train.loss[k]], { atol: 1e-7 }));
+          let sq = 0;
+          for (const x of grad) sq += x * x;
+          close(`${tag} grad norm`, [Math.sqrt(sq)], [g.train.gradNorm]);
+          for (const s of layout.slots.filter((x) => x.trainable)) {
+            const t = grad.subarray(s.offset, s.offset + s.size);
+            if (/mlp\.[01]\.b$/.test(s.name)) {
+              const bound = 1e-5 * g.train.gradNorm;
+              assert.ok(t.every((x) => Math.abs(x) < bound), `${s.name}: gradient should be ~0`);
+            } else closeSummary(`${tag} grad ${s.name}`, t, g.train.grads[s.name]);
+          }
+          for (const [k, ref] of Object.entries(g.train.after.runningStats)) {
+            const s = layout.slots.find((x) => x.name === k)!;
+            close(`${tag} ${k} after step`, stats.subarray(s.offset - T, s.offset - T + s.size), ref);
+          }
+          // Embeddings: node-mean of eval μ, as model.embed computes them.
+          const e = host.embed(params, adjIn, opsIn, g.batch);
+          const ref = tf.tidy(() => model.embed(tf.tensor3d(opsIn, [g.batch, g.nodes, g.opColumns]), tf.tensor3d(adjIn, [g.batch, g.nodes, g.nodes])).dataSync());
+          close(`${tag} embed`, e, ref);
+        } finally {
+          model.dispose();
+        }
+      });
+    }
+
+    test('ParallelStepper (1 thread) eval-mode step = one reference eval-mode step (clip + Adam)', async () => {
+      const model = modelFrom(g);
+      const stepper = await ParallelStepper.create(model, { ...DEFAULT_TRAIN, learningRate: g.lr, adamEpsilon: g.adamEps, clipNorm: g.clip }, 'cpu', 1);
+      try {
+        const named = model.named();
+        const before = new Map([...named].map(([k, v]) => [k, v.dataSync().slice() as Float32Array]));
+        await stepper.step(adjIn.slice(), opsIn.slice(), g.batch, 'eval', 0);
+        stepper.syncModel();
+        const loss = (await stepper.drainLoss())!;
+        for (const k of LOSS_KEYS) close(`${space} host evalStep loss.${k}`, [loss[k]], [g.evalStep.loss[k]], { atol: 1e-7 });
+        for (const [k, ref] of Object.entries(g.evalStep.after)) {
+          const now = named.get(k)!.dataSync();
+          const b = before.get(k)!;
+          closeSummary(`${space} host evalStep delta ${k}`, Float32Array.from(now, (x, i) => x - b[i]), ref, /mlp\.[01]\.b$/.test(k) ? () => true : undefined, DELTA_ATOL);
+        }
+      } finally {
+        await stepper.dispose();
         model.dispose();
       }
     });

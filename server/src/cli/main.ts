@@ -5,6 +5,7 @@ import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
 import { expandInputs, readText, UsageError, writeAtomic } from './files';
 import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
+import { predictCmd } from './predictCommand';
 
 declare const __VERSION__: string;
 const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
@@ -22,6 +23,11 @@ Usage:
   arch2vec format FILE|DIR... [--check | --write]
       Print the formatted file (one file), --check: exit 1 if any file is not formatted,
       --write: rewrite files in place (atomically).
+  arch2vec predict FILE [--metric accuracy] [--json] [--space SPACE] [--min-measured 5]
+      Predict the metric (mean ± std) of every unmeasured valid cell from the file's measured cells
+      (a Gaussian process per search space) and check it on the measured ones (leave-one-out RMSE,
+      Pearson r, Kendall τ). --json: {predictions: [{name, line, space, predicted, std, nearest}],
+      loo: {rmse, pearson, kendallTau}, spaces}. Exit 1: too few measured cells.
 ${ENGINE_USAGE}  arch2vec --version | --help
 `;
 
@@ -147,6 +153,7 @@ export function run(argv: string[], out = (s: string) => process.stdout.write(s 
     });
   }
   try {
+    if (argv[0] === 'predict') return predictCmd(argv.slice(1), out, err);
     const args = parseArgs(argv);
     switch (args.command) {
       case 'validate': return validate(args, out, err);

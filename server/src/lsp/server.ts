@@ -14,9 +14,12 @@ import { codeActions } from '../services/codeActions';
 import { complete, outdentCellKeyword, type CompletionEntry } from '../services/completion';
 import { hover } from '../services/hover';
 import { documentSymbols, foldingRanges, type CellSymbol } from '../services/symbols';
+import { PredictionService } from './predictions';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
+/** Predicted accuracy of unmeasured cells (inlay hints, hover), computed off the validation path. */
+const predictions = new PredictionService(connection);
 
 let pullConfig = false;
 const settingsCache = new Map<string, Promise<ValidationSettings>>();
@@ -27,6 +30,7 @@ const lastRun = new Map<string, number>();
 
 connection.onInitialize((params): InitializeResult => {
   pullConfig = !!params.capabilities.workspace?.configuration;
+  predictions.configure({ configuration: pullConfig, inlayHintRefresh: params.capabilities.workspace?.inlayHint?.refreshSupport });
   const init = params.initializationOptions as Partial<ValidationSettings> | undefined;
   if (init) Object.assign(DEFAULT_VALIDATION_SETTINGS, sanitize(init));
   return {
@@ -40,6 +44,7 @@ connection.onInitialize((params): InitializeResult => {
       documentFormattingProvider: true,
       documentOnTypeFormattingProvider: { firstTriggerCharacter: ' ' },
       codeLensProvider: { resolveProvider: false },
+      inlayHintProvider: true,
     },
     serverInfo: { name: 'arch2vec cellspec server', version: '0.1.0' },
   };
@@ -67,6 +72,7 @@ function settingsFor(uri: string): Promise<ValidationSettings> {
 
 connection.onDidChangeConfiguration(() => {
   settingsCache.clear();
+  predictions.configChanged();
   analyses.clear();
   for (const doc of documents.all()) schedule(doc, true);
 });
@@ -122,6 +128,7 @@ async function runValidation(uri: string, version: number): Promise<Analysis | u
       void connection.sendDiagnostics({ uri, version, diagnostics });
       const params: ValidatedParams = { uri, version, cells: r.value.cells.length, diagnostics: diagnostics.length, analysisMs: active };
       void connection.sendNotification(VALIDATED_NOTIFICATION, params);
+      predictions.analysed(uri, version, r.value);
       return r.value;
     }
     if (performance.now() - sliceStart > 15) {
@@ -176,12 +183,15 @@ documents.onDidClose((e) => {
   clearTimeout(timers.get(e.document.uri));
   for (const m of [timers, analyses, lastRun, inflight, settingsCache] as Map<string, unknown>[]) m.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+  predictions.closed(e.document.uri);
 });
 
 connection.onHover(async ({ textDocument, position }) => {
   const a = await current(textDocument.uri);
   const h = a && hover(a, position);
-  return h ? { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range } : null;
+  const cell = h && a.cells.find((c) => c.node.range === h.range);
+  const predicted = cell && predictions.hoverMarkdown(textDocument.uri, cell);
+  return h ? { contents: { kind: MarkupKind.Markdown, value: predicted ? `${h.markdown}\n\n---\n\n${predicted}` : h.markdown }, range: h.range } : null;
 });
 
 const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {
@@ -261,6 +271,11 @@ connection.onRequest(CELLS_REQUEST, async (p: CellsParams): Promise<CellsResult 
   const doc = documents.get(p.uri);
   const a = await current(p.uri);
   return a && doc ? cellsInfo(a, doc.version, p.position) : null;
+});
+
+connection.languages.inlayHint.on(async ({ textDocument, range }) => {
+  await current(textDocument.uri);
+  return predictions.inlayHints(textDocument.uri, range);
 });
 
 documents.listen(connection);

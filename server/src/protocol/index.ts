@@ -6,7 +6,7 @@
  *   cells.ts     CellSpec: a cell as the processes exchange it
  *   backend.ts   the backend report
  *   modelDir.ts  the on-disk model directory format
- *   settings.ts  language id, settings section, validation settings
+ *   settings.ts  language id, settings section, validation and prediction settings
  *   errors.ts    the engine's error codes and data
  *   engine.ts    the engine process's methods, params, results, request objects
  *   lsp.ts       the language server's extra messages

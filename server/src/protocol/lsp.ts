@@ -18,6 +18,18 @@ export interface ValidatedParams {
 }
 export const ValidatedNotification = /* @__PURE__ */ new NotificationType<ValidatedParams>(VALIDATED_NOTIFICATION);
 
+/** Notification language server → client when a document's predicted metrics are ready (tests, status). */
+export const PREDICTED_NOTIFICATION = 'arch2vec/predicted';
+export interface PredictedParams {
+  uri: string;
+  version: number;
+  /** Per space: how many cells were predicted from how many measured, or why not. */
+  spaces: { space: string; measured: number; predicted: number; skipped?: string }[];
+  /** Fit + predict time in the worker, ms. */
+  ms: number;
+}
+export const PredictedNotification = /* @__PURE__ */ new NotificationType<PredictedParams>(PREDICTED_NOTIFICATION);
+
 
 /** Request client → language server: the cells of an open document as the server sees them. */
 export const CELLS_REQUEST = 'arch2vec/cells';

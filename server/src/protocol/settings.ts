@@ -12,3 +12,14 @@ export interface ValidationSettings {
 }
 
 export const DEFAULT_VALIDATION_SETTINGS: ValidationSettings = { enable: true, debounceMs: 80, defaultSpace: 'nasbench101' };
+
+/** `arch2vec.predict.*` settings, as the language server reads them. */
+export interface PredictSettings {
+  /** Show predicted metrics of unmeasured cells (inlay hints, hover). */
+  enable: boolean;
+  /** Measured cells (distinct architectures) of a space before its cells get predictions. */
+  minMeasured: number;
+  /** The measured metric key to predict. */
+  metric: string;
+}
+export const DEFAULT_PREDICT_SETTINGS: PredictSettings = { enable: true, minMeasured: 10, metric: 'accuracy' };

@@ -1,8 +1,25 @@
 /**
- * Exact k nearest neighbours by brute force over a row-major Float32 table (count × dim): one pass of
- * squared Euclidean distances with early exit against the current k-th best, kept in a bounded max-heap.
- * 423,624 × 16 takes a few milliseconds; no index to build or keep in sync with the table.
+ * Exact k nearest neighbours by brute force over a row-major Float32 table (count × dim), kept in a
+ * bounded max-heap (no sort of all rows). Large tables with a row width divisible by 4 get their squared
+ * distances from a WebAssembly SIMD kernel (`SimdTable`, the table copied into its memory once per
+ * table object: treat a queried table as immutable; a sampled check rebuilds the copy if it changed),
+ * then one compare per row against the current k-th best. Otherwise one JS pass with early exit.
  */
+import { SimdTable } from './simdDistances';
+
+/** Below this many rows the JS loop is as fast as copying the table once. */
+const SIMD_MIN_ROWS = 20_000;
+const simdTables = new WeakMap<Float32Array, SimdTable | null>();
+
+function simdTableFor(table: Float32Array, dim: number, count: number): SimdTable | null {
+  if (count < SIMD_MIN_ROWS) return null;
+  let t = simdTables.get(table);
+  if (t === undefined || (t && (t.dim !== dim || t.count !== count || !t.matches(table)))) {
+    t = SimdTable.create(table, dim);
+    simdTables.set(table, t);
+  }
+  return t;
+}
 export interface Hit {
   index: number;
   /** Euclidean distance. */
@@ -54,7 +71,21 @@ export function knn(table: Float32Array, dim: number, query: ArrayLike<number>, 
 
   const q = Float32Array.from(query);
   let bound = Infinity;
-  if (dim === 16) {
+  const simd = simdTableFor(table, dim, count);
+  if (simd) {
+    const dist = simd.distances(q);
+    for (let i = 0; i < count; i++) {
+      const s = dist[i];
+      if (!(s <= bound)) continue; // also skips NaN rows
+      if (size < k) {
+        push(s, i);
+        if (size === k) bound = hd[0];
+      } else if (s < hd[0]) {
+        replaceRoot(s, i);
+        bound = hd[0];
+      }
+    }
+  } else if (dim === 16) {
     const [q0, q1, q2, q3, q4, q5, q6, q7, q8, q9, q10, q11, q12, q13, q14, q15] = q;
     for (let i = 0, o = 0; i < count; i++, o += 16) {
       let t, s;

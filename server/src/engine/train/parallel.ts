@@ -6,7 +6,7 @@ import type { BackendName } from '../backend';
 import { adamHostUpdate } from '../model/adam';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
 import type { TrainConfig } from '../model/config';
-import { flatLayout, ShardComputer, type FlatLayout } from './shard';
+import { flatLayout, readParams, ShardComputer, writeParams, type FlatLayout } from './shard';
 import type { WorkerReply, WorkerRequest } from './trainWorker';
 
 /** The optimiser-facing surface the trainer uses, whether one thread computes or several. */
@@ -21,6 +21,8 @@ export interface TrainingStepper {
   importOptimizer(m: Map<string, Float32Array>, v: Map<string, Float32Array>, step: number): void;
   /** Re-reads the model's variables after they were replaced (checkpoint restore). */
   reloadParams(): void;
+  /** Makes the model's variables current (host steppers keep the parameters in a flat array). */
+  syncModel(): void;
   dispose(): Promise<void>;
 }
 
@@ -72,6 +74,8 @@ export class ParallelStepper implements TrainingStepper {
   private pending = new Map<Worker, (r: WorkerReply) => void>();
   private lossSum = new Float64Array(4);
   private lossCount = 0;
+  /** The flat parameters moved since the model's variables were last written. */
+  private dirty = false;
   adamStep = 0;
 
   private constructor(readonly model: Arch2vecModel, readonly config: TrainConfig, readonly threads: number) {
@@ -133,7 +137,14 @@ export class ParallelStepper implements TrainingStepper {
   }
 
   reloadParams() {
-    for (const s of this.layout.slots) this.params.set(this.model.named().get(s.name)!.dataSync() as Float32Array, s.offset);
+    readParams(this.model, this.layout, this.params);
+    this.dirty = false;
+  }
+
+  syncModel() {
+    if (!this.dirty) return;
+    writeParams(this.model, this.layout, this.params);
+    this.dirty = false;
   }
 
   async step(adj: Float32Array, ops: Float32Array, b: number, mode: Mode, seed: number): Promise<void> {
@@ -150,8 +161,7 @@ export class ParallelStepper implements TrainingStepper {
       const o = ops.slice(starts[k] * n * d, (starts[k] + sizes[k]) * n * d);
       replies.push(this.request(this.workers[w], { type: 'step', adj: a, ops: o, b: sizes[k], globalBatch: b, mode, seed: seed * 31 + k }, [a.buffer, o.buffer]));
     }
-    const parts = this.shard.compute(adj, ops, sizes[0], b, mode, seed * 31, this.mainGrad);
-    this.shard.readRunningStats(this.mainStats);
+    const parts = this.shard.compute(this.params, adj, ops, sizes[0], b, mode, seed * 31, this.mainGrad, this.mainStats);
     const done = await Promise.all(replies);
     // Σ shard gradients = full-batch gradient (each shard's loss was normalised by the full batch).
     const g = this.mainGrad;
@@ -173,7 +183,7 @@ export class ParallelStepper implements TrainingStepper {
       for (let w = 0; w < active - 1; w++) acc += this.stats[w * S + i];
       this.params[T + i] = acc / active;
     }
-    this.shard.setParams(this.params);
+    this.dirty = true;
   }
 
   async drainLoss() {
@@ -230,7 +240,6 @@ export class ParallelStepper implements TrainingStepper {
   }
 
   async dispose() {
-    this.shard.dispose();
     await Promise.all(this.workers.map((w) => w.terminate()));
     this.workers = [];
   }

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import '../model/tfSetup';
+import { tensor as tensorOf } from '@tensorflow/tfjs-core';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
-import { upperMask, vaeLoss } from '../model/loss';
+import { HostArch2vec, type MatMul } from '../model/hostModel';
+import { tfMatMul } from '../model/tfMatMul';
 
 /** Where each variable sits in a flat Float32Array: trainables first, then batch-norm running stats. */
 export interface FlatLayout {
@@ -24,77 +24,58 @@ export function flatLayout(model: Arch2vecModel): FlatLayout {
   return { slots, trainableSize, total: offset };
 }
 
+/** Copies the model's variables into a flat array of `layout`. */
+export function readParams(model: Arch2vecModel, layout: FlatLayout, out: Float32Array<ArrayBufferLike> = new Float32Array(layout.total)): Float32Array<ArrayBufferLike> {
+  const named = model.named();
+  for (const s of layout.slots) out.set(named.get(s.name)!.dataSync() as Float32Array, s.offset);
+  return out;
+}
+
+/** Writes a flat array of `layout` back into the model's variables. */
+export function writeParams(model: Arch2vecModel, layout: FlatLayout, flat: Float32Array): void {
+  const named = model.named();
+  for (const s of layout.slots) {
+    const v = named.get(s.name)!;
+    // assign() wants a tensor of the variable's backend; tensor() copies the slice.
+    const t = tensorOf(flat.subarray(s.offset, s.offset + s.size), s.shape);
+    v.assign(t);
+    t.dispose();
+  }
+}
+
 /**
- * Computes one shard's gradients on the host-visible flat layout. Used by the main thread and by each
- * worker thread of the data-parallel trainer, so both run literally the same code.
+ * Computes one shard's loss and gradients on the flat layout with the hand-derived host pass
+ * (`HostArch2vec`). Used by the main thread and by each worker thread of the data-parallel trainer, so
+ * both run literally the same code. Also accumulates the μ statistics the validity metric samples from.
  */
 export class ShardComputer {
-  private readonly mask: tf.Tensor2D;
-  private readonly vars: Map<string, tf.Variable>;
+  readonly host: HostArch2vec;
   readonly muSum: Float64Array;
   readonly muSqSum: Float64Array;
   muCount = 0;
 
-  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout) {
-    this.mask = upperMask(model.config.nodes);
-    this.vars = model.named();
+  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, mm: MatMul = tfMatMul()) {
+    this.host = new HostArch2vec(model.config, layout, mm);
     this.muSum = new Float64Array(model.config.nodes * model.config.latent);
     this.muSqSum = new Float64Array(model.config.nodes * model.config.latent);
   }
 
-  /** Loads all variables (trainables and running stats) from a flat array. */
-  setParams(flat: Float32Array) {
-    for (const s of this.layout.slots) {
-      const t = tf.tensor(flat.subarray(s.offset, s.offset + s.size), s.shape);
-      this.vars.get(s.name)!.assign(t);
-      t.dispose();
-    }
-  }
-
-  /** Writes the current running statistics (the non-trainable tail of the layout) into `out`. */
-  readRunningStats(out: Float32Array) {
-    for (const s of this.layout.slots) if (!s.trainable) out.set(this.vars.get(s.name)!.dataSync() as Float32Array, s.offset - this.layout.trainableSize);
-  }
-
   /**
-   * Forward + backward on this shard with losses normalised by the global batch, gradients written
-   * (flat, trainable part) into `gradOut`; returns [total, ops, adj, kl] of this shard's share.
+   * Forward + backward on this shard with losses normalised by the global batch: gradients (flat,
+   * trainable part) written into `gradOut`, running statistics after this shard's batch into `statsOut`
+   * (the non-trainable part); returns [total, ops, adj, kl] of this shard's share.
    */
-  compute(adjBuf: Float32Array, opsBuf: Float32Array, b: number, globalBatch: number, mode: Mode, seed: number, gradOut: Float32Array): Float32Array {
-    const { nodes: n, opColumns: d, latent } = this.model.config;
-    const updates: (() => void)[] = [];
-    const trainables = this.layout.slots.filter((s) => s.trainable);
-    const vars = trainables.map((s) => this.vars.get(s.name)!);
-    const byVar = new Map(vars.map((v, i) => [v.name, trainables[i]]));
-    let parts: Float32Array = new Float32Array(4);
-    tf.tidy(() => {
-      const adj = tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n]);
-      const ops = tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]);
-      let partsT: tf.Tensor | undefined;
-      let muT: tf.Tensor | undefined;
-      const { grads } = tf.variableGrads(() => {
-        const out = this.model.forward(ops, adj, mode, updates, seed);
-        const l = vaeLoss(out.opsLogits, out.adjLogits, ops, adj, out.mu, out.logSigma, this.mask, globalBatch);
-        partsT = tf.keep(tf.stack([l.total, l.ops, l.adj, l.kl]));
-        muT = tf.keep(out.mu);
-        return l.total;
-      }, vars);
-      for (const [k, g] of Object.entries(grads)) {
-        const s = byVar.get(k)!;
-        gradOut.set(g.dataSync() as Float32Array, s.offset);
+  compute(params: Float32Array, adjBuf: Float32Array, opsBuf: Float32Array, b: number, globalBatch: number, mode: Mode, seed: number, gradOut: Float32Array, statsOut: Float32Array): Float64Array {
+    const { nodes: n, latent } = this.model.config;
+    gradOut.fill(0);
+    const { parts, mu } = this.host.step(params, adjBuf, opsBuf, b, { mode, seed, globalBatch }, gradOut, statsOut);
+    for (let i = 0; i < b; i++) {
+      for (let k = 0; k < n * latent; k++) {
+        const x = mu[i * n * latent + k];
+        this.muSum[k] += x;
+        this.muSqSum[k] += x * x;
       }
-      parts = partsT!.dataSync() as Float32Array;
-      const mu = muT!.dataSync() as Float32Array;
-      for (let i = 0; i < b; i++) {
-        for (let k = 0; k < n * latent; k++) {
-          const x = mu[i * n * latent + k];
-          this.muSum[k] += x;
-          this.muSqSum[k] += x * x;
-        }
-      }
-      tf.dispose([partsT!, muT!]);
-      for (const u of updates) u();
-    });
+    }
     this.muCount += b;
     return parts;
   }
@@ -103,9 +84,5 @@ export class ShardComputer {
     this.muSum.fill(0);
     this.muSqSum.fill(0);
     this.muCount = 0;
-  }
-
-  dispose() {
-    this.mask.dispose();
   }
 }

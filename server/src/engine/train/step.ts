@@ -108,6 +108,10 @@ export class DeviceStepper implements TrainingStepper {
     /* the variables are the state */
   }
 
+  syncModel() {
+    /* the variables are the state */
+  }
+
   async dispose() {
     tf.dispose([this.mask, this.lossSum, this.muSum, this.muSqSum]);
     this.optimizer.dispose();

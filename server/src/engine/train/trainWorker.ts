@@ -26,7 +26,7 @@ export type WorkerRequest =
 
 export type WorkerReply =
   | { type: 'ready'; device: string }
-  | { type: 'done'; parts: Float32Array }
+  | { type: 'done'; parts: Float64Array }
   | { type: 'mu'; sum: Float64Array; sq: Float64Array; count: number }
   | { type: 'error'; message: string };
 
@@ -44,9 +44,7 @@ async function main() {
   port.on('message', (msg: WorkerRequest) => {
     try {
       if (msg.type === 'step') {
-        shard.setParams(params);
-        const parts = shard.compute(msg.adj, msg.ops, msg.b, msg.globalBatch, msg.mode, msg.seed, grads);
-        shard.readRunningStats(stats);
+        const parts = shard.compute(params, msg.adj, msg.ops, msg.b, msg.globalBatch, msg.mode, msg.seed, grads, stats);
         port.postMessage({ type: 'done', parts } satisfies WorkerReply);
       } else if (msg.type === 'mu') {
         port.postMessage({ type: 'mu', sum: shard.muSum, sq: shard.muSqSum, count: shard.muCount } satisfies WorkerReply);
