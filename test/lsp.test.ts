@@ -714,7 +714,7 @@ test('the CLI and the server report the same diagnostics on every example and on
   assert.ok(compared >= 11, `compared ${compared} diagnostics`);
 });
 
-test('CodeLens: neighbours · suggest similar above each valid named cell, with [uri, name] arguments', async () => {
+test('CodeLens: neighbours · suggest similar · export as PyTorch above each valid named cell, with [uri, name] arguments', async () => {
   const uri = uriFor('lens');
   await client.openAndWait(uri, fs.readFileSync(EXAMPLE, 'utf8') + '\ncell broken\n  space: nasbench201\n  arch: |conv9~0|+|none~0|none~1|+|none~0|none~1|none~2|\n');
   const lenses = await client.request<{ range: Range; command: { title: string; command: string; arguments: unknown[] } }[]>('textDocument/codeLens', { textDocument: { uri } });
@@ -726,7 +726,7 @@ test('CodeLens: neighbours · suggest similar above each valid named cell, with 
     assert.equal(client.text(uri).split('\n')[l.range.start.line].slice(l.range.start.character, l.range.end.character), name, 'the lens sits on the cell name');
   }
   assert.deepEqual([...byCell.keys()], ['resnet_like', 'nb201_best', 'darts_like'], 'the invalid cell gets none');
-  for (const v of byCell.values()) assert.deepEqual(v, ['neighbours=arch2vec.showNeighbours', 'suggest similar=arch2vec.suggestSimilar']);
+  for (const v of byCell.values()) assert.deepEqual(v, ['neighbours=arch2vec.showNeighbours', 'suggest similar=arch2vec.suggestSimilar', 'export as PyTorch=arch2vec.exportPyTorch']);
 });
 
 test('arch2vec/cells: names, blocks, specs of valid cells, the cell at a position', async () => {

@@ -22,6 +22,8 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
   arch2vec search --objective command --command 'python train.py {cell}' --budget S|--max-evals N
                  [--parallel N] [--timeout S] [--log FILE] [--strategy ...] [--seed N] [--json]
   arch2vec search --objective file FILE [-k N] [--strategy ...] [--json]
+  Any search: [--max-params N] [--max-flops N] (e.g. 800k, 1.5M): propose only cells whose network
+      has at most that many parameters / FLOPs (multiply-adds; the --dataset network, else CIFAR-10).
       Search NAS-Bench-201 (bo, rl: arch2vec latent space of the last trained or shipped model; re, rs:
       baselines). Prints mean ± std over seeds of the validation and test accuracy of the
       best-by-validation cell and the found cells as .cells text; --json adds per-seed traces.

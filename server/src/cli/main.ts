@@ -1,10 +1,12 @@
 import { analyze } from '../core/analyze';
+import { cellCost } from '../core/export/cost';
 import type { Severity } from '../core/diagnostics';
 import { formatText } from '../core/format';
 import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
 import { expandInputs, readText, UsageError, writeAtomic } from './files';
 import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
+import { EXPORT_USAGE, runExport, runInfo } from './exportCommand';
 import { predictCmd } from './predictCommand';
 
 declare const __VERSION__: string;
@@ -28,7 +30,7 @@ Usage:
       (a Gaussian process per search space) and check it on the measured ones (leave-one-out RMSE,
       Pearson r, Kendall τ). --json: {predictions: [{name, line, space, predicted, std, nearest}],
       loo: {rmse, pearson, kendallTau}, spaces}. Exit 1: too few measured cells.
-${ENGINE_USAGE}  arch2vec --version | --help
+${EXPORT_USAGE}${ENGINE_USAGE}  arch2vec --version | --help
 `;
 
 const CLI_SEVERITY: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'info', hint: 'hint' };
@@ -96,14 +98,16 @@ function validate(args: Args, out: (s: string) => void, err: (s: string) => void
 
 function hash(args: Args, out: (s: string) => void): number {
   checkFlags(args, ['--json']);
-  const rows: { file: string; cell: string | null; line: number; space: string | null; kind: string | null; id: string | null }[] = [];
+  const rows: { file: string; cell: string | null; line: number; space: string | null; kind: string | null; id: string | null; params: number | null; flops: number | null }[] = [];
   let errors = 0;
   for (const file of expandInputs(args.files)) {
     const a = analyze(stripBom(readText(file)), { defaultSpace: args.space });
     for (const c of a.cells) {
       const ok = !!c.facts?.id && !c.diagnostics.some((d) => d.severity === 'error');
       if (!ok) errors++;
-      rows.push({ file, cell: c.name ?? null, line: c.node.header.start.line + 1, space: c.space ?? null, kind: ok ? c.facts!.idKind : null, id: ok ? c.facts!.id : null });
+      // Parameters and FLOPs of the benchmark's default network (CIFAR-10); `arch2vec info` has the options.
+      const cost = ok && c.spec ? cellCost(c.spec) : undefined;
+      rows.push({ file, cell: c.name ?? null, line: c.node.header.start.line + 1, space: c.space ?? null, kind: ok ? c.facts!.idKind : null, id: ok ? c.facts!.id : null, params: cost?.params ?? null, flops: cost?.flops ?? null });
     }
   }
   if (args.flags.has('--json')) out(JSON.stringify(rows, null, 2));
@@ -153,6 +157,8 @@ export function run(argv: string[], out = (s: string) => process.stdout.write(s 
     });
   }
   try {
+    if (argv[0] === 'export') return runExport(argv.slice(1), out, err);
+    if (argv[0] === 'info') return runInfo(argv.slice(1), out);
     if (argv[0] === 'predict') return predictCmd(argv.slice(1), out, err);
     const args = parseArgs(argv);
     switch (args.command) {

@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import type { EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchFoundCell } from '../protocol';
 import { isNb201Dataset, NB201_DATASETS } from '../engine/search/objectives/benchmark';
 import { defaultCommandLog, readCellsFile, runSearch, STRATEGY_NAMES, type RunSearchOptions } from '../engine/search/run';
+import { nb201WithinCost, parseCount } from '../engine/search/costConstraint';
 import { UsageError } from './files';
 import { parseOpts, type OptKind } from './options';
 
@@ -28,6 +29,7 @@ const SPEC: Record<string, OptKind> = {
   '--space': 'string', '--objective': 'string', '--dataset': 'string', '--strategy': 'string', '--budget': 'number', '--seeds': 'string',
   '--seed': 'int', '--json': 'bool', '--out': 'string', '--command': 'string', '--parallel': 'int', '--timeout': 'number', '--k': 'int',
   '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string',
+  '--max-params': 'string', '--max-flops': 'string',
 };
 const ALIASES: Record<string, string> = { '-k': '--k' };
 
@@ -79,6 +81,13 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
     params.eiVariant = ei;
   }
   if (opts.has('--max-evals') && n('--max-evals')! < 1) throw new UsageError('--max-evals must be at least 1');
+  for (const [flag, key] of [['--max-params', 'maxParams'], ['--max-flops', 'maxFlops']] as const) {
+    const v = s(flag);
+    if (v === undefined) continue;
+    const count = parseCount(v);
+    if (!(count > 0)) throw new UsageError(`${flag} takes a positive count such as 800000, 800k or 1.5M, got '${v}'`);
+    params[key] = count;
+  }
   if (objective === 'benchmark') {
     only(['--command', '--parallel', '--timeout', '--log', '--k'], '--objective command / file');
     const dataset = s('--dataset') ?? 'cifar10';
@@ -212,6 +221,12 @@ class SearchProgress {
 export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunSearchOptions, 'deps'> = {}): Promise<number> {
   const { params, json, out } = paramsOf(argv);
   if (params.objective === 'command') io.err(`results log: ${params.log} (finished evaluations in it are not run again)`);
+  if (params.maxParams !== undefined || params.maxFlops !== undefined) {
+    const dataset = params.dataset ?? 'cifar10';
+    const n = nb201WithinCost({ maxParams: params.maxParams, maxFlops: params.maxFlops, dataset }).length;
+    const limits = [params.maxParams !== undefined ? `≤ ${int(params.maxParams)} parameters` : '', params.maxFlops !== undefined ? `≤ ${int(params.maxFlops)} FLOPs` : ''].filter(Boolean).join(', ');
+    io.err(`cost constraint: ${int(n)} of 15,625 cells have ${limits} (${dataset} network)`);
+  }
   const progress = new SearchProgress(io, params.objective === 'command');
   const ctl = new AbortController();
   let interrupts = 0;

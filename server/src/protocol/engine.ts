@@ -240,6 +240,9 @@ export interface EngineSearchParams {
   modelDir?: string;
   /** bo: 'standard' (default) incumbent-based EI, or the reference code's 'reference' variant (fixed target τ = 1, variance for σ). */
   eiVariant?: EiVariant;
+  /** Only propose cells whose benchmark network has at most this many parameters / FLOPs (multiply-adds), on the search's dataset (command / file objectives: CIFAR-10). */
+  maxParams?: number;
+  maxFlops?: number;
   /** Include per-seed best-so-far traces and every evaluation (default false). */
   traces?: boolean;
   /** Progress notifications (ENGINE_SEARCH_PROGRESS) carry this token; none are sent without it. */

@@ -65,4 +65,5 @@ export const CellsRequest = /* @__PURE__ */ new RequestType<CellsParams, CellsRe
 export const CLIENT_COMMANDS = {
   showNeighbours: 'arch2vec.showNeighbours',
   suggestSimilar: 'arch2vec.suggestSimilar',
+  exportPyTorch: 'arch2vec.exportPyTorch',
 } as const;

@@ -33,7 +33,7 @@ export interface CellLens {
   arguments: [string, string];
 }
 
-/** "neighbours · suggest similar" above every named cell that is valid enough to embed. */
+/** "neighbours · suggest similar · export as PyTorch" above every named cell that is valid enough to embed. */
 export function cellLenses(a: Analysis, uri: string): CellLens[] {
   const out: CellLens[] = [];
   for (const c of a.cells) {
@@ -42,6 +42,7 @@ export function cellLenses(a: Analysis, uri: string): CellLens[] {
     out.push(
       { range, title: 'neighbours', command: CLIENT_COMMANDS.showNeighbours, arguments: [uri, c.name] },
       { range, title: 'suggest similar', command: CLIENT_COMMANDS.suggestSimilar, arguments: [uri, c.name] },
+      { range, title: 'export as PyTorch', command: CLIENT_COMMANDS.exportPyTorch, arguments: [uri, c.name] },
     );
   }
   return out;

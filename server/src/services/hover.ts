@@ -2,6 +2,29 @@ import type { Analysis, AnalyzedCell } from '../core/analyze';
 import { containsPosition, type Position, type Range } from '../core/text';
 import { KEY_DOCS, METRIC_KEYS, SPACES, type SpaceModule } from '../core/spaces';
 import { cellAt } from './cellAt';
+import { cellCost, formatCount } from '../core/export/cost';
+import type { ExportDataset } from '../core/export/network';
+import type { CellSpec } from '../core/cellSpec';
+
+/** Datasets whose network cost the hover lists, per space. */
+const COST_DATASETS: Record<CellSpec['space'], [ExportDataset, string][]> = {
+  nasbench101: [['cifar10', 'CIFAR-10']],
+  nasbench201: [['cifar10', 'CIFAR-10'], ['cifar100', 'CIFAR-100'], ['imagenet16-120', 'ImageNet16-120']],
+  darts: [['cifar10', 'CIFAR-10'], ['imagenet', 'ImageNet']],
+};
+
+/** "Cost: CIFAR-10 1.07 M params · 153.27 M FLOPs; ..." — the benchmark networks' size (core/export/cost.ts). */
+export function costLine(spec: CellSpec): string | undefined {
+  try {
+    const parts = COST_DATASETS[spec.space].map(([d, label]) => {
+      const k = cellCost(spec, { dataset: d });
+      return `${label} ${formatCount(k.params)} params · ${formatCount(k.flops)} FLOPs`;
+    });
+    return `Cost of the benchmark network: ${parts.join('; ')} (FLOPs = multiply-adds per image)`;
+  } catch {
+    return undefined; // a cell that builds no network (e.g. input not connected to output)
+  }
+}
 
 export interface HoverResult {
   markdown: string;
@@ -23,6 +46,9 @@ export function describeCell(c: AnalyzedCell): string {
     const space = SPACES[f.space] as SpaceModule;
     out.push(...space.describe(f, c.spec?.space === f.space ? c.spec : undefined));
     out.push('', f.summary);
+    // Only for cells export accepts (no errors): the network of a cell outside its space means nothing.
+    const cost = c.spec && !c.diagnostics.some((d) => d.severity === 'error') ? costLine(c.spec) : undefined;
+    if (cost) out.push('', cost);
   }
   const metrics = Object.entries(c.metrics).map(([k, v]) => `${k} ${v}${METRIC_KEYS[k]?.percent ? '%' : ''}`);
   if (metrics.length) out.push('', `Measured: ${metrics.join(' · ')}`);

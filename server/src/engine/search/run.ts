@@ -39,6 +39,7 @@ import {
 } from './objectives';
 import { createNb201Pool } from './pool';
 import { createStrategy } from './strategies';
+import { constrainStrategy, nb201WithinCost, restrictPool } from './costConstraint';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
 /** The protocol's lists (declared once there). */
@@ -282,6 +283,23 @@ function searchPool(req: SearchRequest, deps: SearchDeps): { pool: SearchPool; m
   return { pool: deps.createPool({ data: e.data, dim: e.dim }), model: { dir: e.resolved.dir, source: e.resolved.source } };
 }
 
+/**
+ * Step 2b: --max-params / --max-flops. The strategies search the cells within the limits only: a cut
+ * pool, and strategies that speak benchmark indices (costConstraint.ts).
+ */
+function costConstrained(req: SearchRequest, pool: SearchPool, deps: SearchDeps): { pool: SearchPool; deps: SearchDeps } {
+  const p = req.params;
+  if (p.maxParams === undefined && p.maxFlops === undefined) return { pool, deps };
+  const maxParams = positive('maxParams', p.maxParams, false);
+  const maxFlops = positive('maxFlops', p.maxFlops, false);
+  const allowed = nb201WithinCost({ maxParams, maxFlops, dataset: req.dataset ?? 'cifar10' });
+  if (!allowed.length) throw new EngineError('badInput', `no NAS-Bench-201 cell is within${maxParams !== undefined ? ` ${maxParams} parameters` : ''}${maxFlops !== undefined ? ` ${maxFlops} FLOPs` : ''}`);
+  return {
+    pool: restrictPool(pool, allowed),
+    deps: { ...deps, createStrategy: (name, o) => constrainStrategy(deps.createStrategy(name, o), allowed) },
+  };
+}
+
 /** Step 3: the objective (benchmark table or evaluator command); objectives throw badInput themselves. */
 function searchObjective(req: SearchRequest): Objective {
   const p = req.params;
@@ -378,10 +396,11 @@ function fileSuggestions(req: SearchRequest, pool: SearchPool, model: EngineSear
  */
 export async function runSearch(p: EngineSearchParams, opts: RunSearchOptions = {}): Promise<EngineSearchResult> {
   const t0 = performance.now();
-  const deps = opts.deps ?? DEFAULT_DEPS;
   const signal = opts.signal ?? new AbortController().signal;
   const req = validateSearchRequest(p);
-  const { pool, model } = searchPool(req, deps);
+  const searched = searchPool(req, opts.deps ?? DEFAULT_DEPS);
+  const { model } = searched;
+  const { pool, deps } = costConstrained(req, searched.pool, opts.deps ?? DEFAULT_DEPS);
   if (req.objective === 'file') return fileSuggestions(req, pool, model, deps, t0);
 
   const objective = searchObjective(req);
