@@ -1,5 +1,5 @@
 /**
- * The paper's predictive-performance analysis (§4.2 of arch2vec; issue 14) on NAS-Bench-201 CIFAR-10:
+ * The paper's predictive-performance analysis (paper §4.2; docs/reference-notes.md §4; issue 14) on NAS-Bench-201 CIFAR-10:
  * train a predictor on L random cells of the shipped table, predict all 15,625, report
  *   - RMSE and Pearson r on cells whose test accuracy is above 80 % (the paper's protocol, L = 250),
  *   - Kendall τ over all cells with L = 78, 156, 250, 469 (the predictor literature's protocol),

@@ -1,6 +1,6 @@
 /**
  * Builds the golden fixtures test/fixtures/golden/{nb201,nb101}.json that pin the TypeScript arch2vec
- * model to the PyTorch reference (bench/reference/arch2vec_torch.py, written from docs/arch2vec.md §2).
+ * model to the PyTorch reference (bench/reference/arch2vec_torch.py, written from docs/reference-notes.md §2).
  *
  *   bash bench/reference/setup.sh                 # once: Debian's python3-torch + python3-numpy
  *   node --import tsx scripts/make-golden.ts

@@ -30,7 +30,7 @@ const REQUIRED = [
   'dist/client.js', 'dist/server.js', 'dist/predictWorker.js', 'dist/engine.js', 'dist/trainWorker.js', 'dist/cli.js', 'dist/engineCommands.js',
   'dist/webview/neighbours.js', 'dist/webview/suggestions.js', 'dist/webview/map.js', 'dist/wasm/tfjs-backend-wasm-simd.wasm',
   'syntaxes/cellspec.tmLanguage.json', 'language-configuration.json',
-  'models/nasbench201/model.a2v', 'models/nasbench201/embeddings.f32', 'models/nasbench201/config.json',
+  'models/nasbench201/model.a2v', 'models/nasbench201/embeddings.f32', 'models/nasbench201/config.json', 'models/nasbench201/checksums.json',
   'data/nasbench201.table',
 ];
 

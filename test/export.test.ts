@@ -23,7 +23,7 @@ import type { NetworkOptions } from '../server/src/core/export/network';
 import { exportPyTorch } from '../server/src/core/export/pytorch';
 import { DARTS_OPS } from '../server/src/core/spaces/darts';
 import { nb201OpsAt, NB201_SIZE, opsFromCode } from '../server/src/core/spaces/nasbench201';
-import { hover } from '../server/src/services/hover';
+import { hover } from '../server/src/language/hover';
 import { REPO, SHARED, sharedJsonl } from './helpers/shared';
 
 const CLI = join(REPO, 'dist', 'cli.js');

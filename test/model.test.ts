@@ -1,6 +1,6 @@
 /**
- * The arch2vec model against the PyTorch reference (bench/reference/arch2vec_torch.py, written from §2 of
- * docs/arch2vec.md), on the cpu backend.
+ * The arch2vec model against the PyTorch reference (bench/reference/arch2vec_torch.py, written from the model notes,
+ * docs/reference-notes.md §2), on the cpu backend.
  *
  * Golden fixtures (test/fixtures/golden/{nb201,nb101}.json, regenerate with
  * `bash bench/reference/setup.sh && node --import tsx scripts/make-golden.ts`) hold exact float32
@@ -182,7 +182,7 @@ after(() => {
 });
 
 describe('arch2vec model structure', () => {
-  // §2.1's counts include the 4 GIN ε scalars and exclude the BN running statistics (buffers).
+  // docs/reference-notes.md §2.1: the counts include the 4 GIN ε scalars and exclude the BN running statistics (buffers).
   for (const [space, nodes, cols, expected] of [['NB101', 7, 5, 122_617], ['NB201', 8, 7, 122_907], ['DARTS', 11, 11, 123_487]] as const) {
     test(`${space} has ${expected.toLocaleString('en')} trainable parameters`, () => {
       const model = new Arch2vecModel(modelConfigFor(nodes, cols), new Rng(0));

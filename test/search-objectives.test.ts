@@ -1,11 +1,12 @@
 /**
  * Search objectives and the search loop (issue 4), in process: the benchmark objective's columns and
- * costs on known NB201 indices and the §5.3 budget accounting; the command objective against small
+ * costs on known NB201 indices and the budget accounting of docs/reference-notes.md §5.3; the command objective against small
  * real evaluator scripts (test/fixtures/evaluators) that fail, hang and lie, run in parallel, with a
  * results log a restarted search re-uses without re-running anything; cancellation; the file
  * objective's observations; identical seeds ⇒ identical traces.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +14,8 @@ import { after, describe, test } from 'node:test';
 import { formatArch, NB201_SIZE, nb201Index, nb201OpsAt } from '../server/src/core/spaces/nasbench201';
 import { encodeTable } from '../server/src/core/table';
 import {
-  BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, FileObjectiveError, fileObservations, parseAccuracy, ResultsLog,
+  BenchmarkError, BenchmarkObjective, CommandError, CommandObjective, EVALUATOR_CONTRACT, EVALUATOR_CONTRACT_SUMMARY, FileObjectiveError, fileObservations,
+  parseEvaluatorResult, ResultsLog,
 } from '../server/src/engine/search/objectives';
 import { createNb201Pool } from '../server/src/engine/search/pool';
 import { meanStd, REWARD_SCALE, runSearch, searchLoop, type SearchDeps } from '../server/src/engine/search/run';
@@ -128,16 +130,47 @@ describe('benchmark objective (NAS-Bench-201 table)', () => {
 });
 
 describe('command objective (real evaluator scripts)', () => {
-  test('the last number printed is the accuracy; garbage, NaN, nothing and out-of-range are not', () => {
-    assert.deepEqual(parseAccuracy('epoch 1 loss 0.3\nval acc: 93.25\n'), { accuracy: 93.25 });
-    assert.deepEqual(parseAccuracy('acc=0.9312'), { accuracy: 93.12 });
-    assert.deepEqual(parseAccuracy('final 9.1e1%'), { accuracy: 91 });
-    assert.match((parseAccuracy('all good!') as { error: string }).error, /no number/);
-    assert.match((parseAccuracy('') as { error: string }).error, /no output/);
-    assert.match((parseAccuracy('accuracy 91.2 then nan') as { error: string }).error, /not finite/);
-    assert.match((parseAccuracy('acc inf') as { error: string }).error, /not finite/);
-    assert.match((parseAccuracy('accuracy: 250') as { error: string }).error, /not an accuracy/);
-    assert.match((parseAccuracy('accuracy: -3') as { error: string }).error, /not an accuracy/);
+  test('the evaluator contract: a result line or a last-line JSON object, in one declared unit; nothing guessed', () => {
+    assert.deepEqual(parseEvaluatorResult('epoch 1 loss 0.3\naccuracy: 93.25\n'), { accuracy: 93.25, from: 'result line' });
+    assert.deepEqual(parseEvaluatorResult('accuracy: 12\nepoch 2\nAccuracy = 91.5 %\nsaved'), { accuracy: 91.5, from: 'result line' }); // the last result line
+    assert.deepEqual(parseEvaluatorResult('training...\n{"accuracy": 93.1, "cost": 812}\n'), { accuracy: 93.1, cost: 812, from: 'JSON result' });
+    // Issue 9.2: what "the last number, a fraction when <= 1" misread. Each is now a failure with a reason, not 100 % or 7 %.
+    for (const out of ['val_acc 1.0000', 'finished epoch 1', 'saved to /tmp/run7', '1', 'acc=0.9312', 'final 9.1e1%']) {
+      const r = parseEvaluatorResult(out);
+      assert.ok('error' in r, `${JSON.stringify(out)} was read as ${JSON.stringify(r)}`);
+      assert.match(r.error, /no result line: print 'accuracy: 93.1' or a last line \{"accuracy": 93.1\} \(last output: '/);
+    }
+    // percent (default): 1 means 1 %, never switched to a fraction per value.
+    assert.deepEqual(parseEvaluatorResult('accuracy: 1.0000'), { accuracy: 1, from: 'result line' });
+    assert.deepEqual(parseEvaluatorResult('accuracy: 0.9'), { accuracy: 0.9, from: 'result line' });
+    assert.deepEqual(parseEvaluatorResult('accuracy: 0.931', { scale: 'fraction' }), { accuracy: 93.10000000000001, from: 'result line' });
+    assert.match((parseEvaluatorResult('accuracy: 93.1', { scale: 'fraction' }) as { error: string }).error, /accuracy 93.1 is outside 0..1 \(--scale fraction\) \(a percentage\?/);
+    assert.match((parseEvaluatorResult('accuracy: 250') as { error: string }).error, /accuracy 250 is outside 0..100 \(--scale percent\)/);
+    assert.match((parseEvaluatorResult('accuracy: -3') as { error: string }).error, /outside 0..100/);
+    assert.match((parseEvaluatorResult('accuracy: nan') as { error: string }).error, /not a finite number/);
+    assert.match((parseEvaluatorResult('accuracy: inf') as { error: string }).error, /not a finite number/);
+    assert.match((parseEvaluatorResult('') as { error: string }).error, /no output on stdout/);
+    assert.match((parseEvaluatorResult('{"accuracy": "93"}') as { error: string }).error, /no numeric "accuracy"/);
+    assert.match((parseEvaluatorResult('{"accuracy": 93, "cost": -1}') as { error: string }).error, /"cost" must be a non-negative number/);
+    assert.match((parseEvaluatorResult('{"accuracy": 93,}') as { error: string }).error, /does not parse/);
+    // --metric-regex for scripts users cannot change: the last match, group 1 (else the whole match), same scale rules.
+    assert.deepEqual(parseEvaluatorResult('val_acc 0.5\nval_acc 0.9312\n', { metricRegex: String.raw`val_acc (\S+)`, scale: 'fraction' }), { accuracy: 93.12, from: '--metric-regex' });
+    assert.deepEqual(parseEvaluatorResult('top1=88.5', { metricRegex: String.raw`(?<=top1=)[\d.]+` }), { accuracy: 88.5, from: '--metric-regex' });
+    assert.match((parseEvaluatorResult('val_acc 0.9', { metricRegex: 'top1 (\\S+)' }) as { error: string }).error, /--metric-regex 'top1 \(\\S\+\)' does not match the output/);
+    assert.match((parseEvaluatorResult('val_acc 1.0000', { metricRegex: String.raw`val_acc (\S+)` }) as { accuracy: number }).accuracy.toString(), /^1$/);
+    assert.throws(() => new CommandObjective({ command: 'x {cell}', log: join(tmp, 'r.jsonl'), metricRegex: '(' }), /not a regular expression/);
+    assert.throws(() => new CommandObjective({ command: 'x {cell}', log: join(tmp, 'r.jsonl'), scale: 'ratio' as 'percent' }), /--scale takes percent or fraction/);
+    assert.match(EVALUATOR_CONTRACT_SUMMARY, /accuracy: 93.1/);
+    assert.match(EVALUATOR_CONTRACT, /\{cell\}.*\n.*\{json\}/s);
+  });
+
+  test('the shipped example evaluator follows the contract', { skip: spawnSync('python3', ['--version']).status !== 0 && 'python3 is not installed' }, () => {
+    const cell = join(tmp, 'ex.cells');
+    writeFileSync(cell, `cell c\n  space: nasbench201\n  arch: ${formatArch(nb201OpsAt(6111))}\n`);
+    const r = spawnSync('python3', [join(REPO, 'examples', 'evaluators', 'evaluate.py'), cell], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const p = parseEvaluatorResult(r.stdout);
+    assert.ok('accuracy' in p && p.accuracy > 0 && p.accuracy <= 100, r.stdout);
   });
 
   test('a failing, a hanging and a lying evaluator are recorded against their cells; the search goes on', async () => {
@@ -159,12 +192,13 @@ describe('command objective (real evaluator scripts)', () => {
     assert.match(reason(24), /exited with code 3: .*CUDA out of memory/);
     assert.match(reason(25), /timed out after 1.5 s/);
     assert.ok(by.get(25)!.cost >= 1.4, String(by.get(25)!.cost));
-    assert.match(reason(26), /no number in the output/);
-    assert.match(reason(27), /not finite/);
+    assert.match(reason(26), /no result line: .*last output: 'finished epoch 1; saved to \/tmp\/run7'/);
+    assert.match(reason(27), /not a finite number/);
     assert.match(reason(28), /no output/);
-    assert.match(reason(29), /not an accuracy/);
+    assert.match(reason(29), /outside 0..100/);
     for (const i of [24, 25, 26, 27, 28, 29]) assert.ok(Number.isNaN(by.get(i)!.reward), `${i}`);
-    assert.equal(by.get(30)!.reward, 90); // 0.9 → 90 %
+    assert.equal(by.get(30)!.reward, 90); // a JSON result
+    assert.equal(by.get(30)!.cost, 7); // with the cost it reported
     assert.equal(by.get(31)!.reward, 60 + (31 % 97) / 4);
     assert.equal(r.best!.index, 30); // 90 % beats 67.75 %
     // Every evaluation is in the log with its reason; the cell files held the right cells.

@@ -152,7 +152,7 @@ describe('DARTS', () => {
   const rl: Genotype = [['sep_conv_3x3', 0], ['sep_conv_5x5', 1], ['dil_conv_3x3', 0], ['max_pool_3x3', 1], ['dil_conv_3x3', 0], ['dil_conv_5x5', 1], ['skip_connect', 0], ['sep_conv_3x3', 1]];
 
   test('worked encodings §1.4b: arch2vec_rl and arch2vec_bo normal cells', () => {
-    // Labels from §1.4b: [0,1,6,8,3,8,5,6,9,6,10] means ops (prim index + 2) in pair order.
+    // Labels from docs/reference-notes.md §1.4b: [0,1,6,8,3,8,5,6,9,6,10] means ops (prim index + 2) in pair order.
     const rlCell: Genotype = [['sep_conv_3x3', 0], ['dil_conv_3x3', 1], ['max_pool_3x3', 0], ['dil_conv_3x3', 1], ['skip_connect', 0], ['sep_conv_3x3', 1], ['dil_conv_5x5', 1], ['sep_conv_3x3', 0]];
     const enc = encodeDarts(rlCell);
     assert.deepEqual(argmaxRows(enc.ops), [0, 1, 6, 8, 3, 8, 5, 6, 9, 6, 10]);

@@ -3,7 +3,7 @@
  * into engine requests. Pure: no `vscode` import, so every rule here is unit-tested.
  */
 import {
-  PAPER_BUDGETS, type EngineSearchParams, type SearchDatasetName, type SearchObjectiveName, type SearchStrategyName, type SpaceName,
+  PAPER_BUDGETS, type EngineSearchParams, type SearchDatasetName, type SearchObjectiveName, type SearchStrategyName, type SpaceId,
 } from '../../server/src/protocol';
 import type { ExtensionSettings } from './settings';
 
@@ -57,7 +57,7 @@ export function parseSeeds(text: string): Result<number[]> {
 
 /** Everything a search run needs, from the quick picks (or a caller's arguments) over the settings. */
 export interface SearchChoice {
-  space: SpaceName;
+  space: SpaceId;
   strategies: SearchStrategyName[];
   objective: SearchObjectiveName;
   dataset?: SearchDatasetName;

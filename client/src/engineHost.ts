@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { EngineClient, EngineExitedError, EngineRequestError } from './engine/engineClient';
-import type { BackendReport, BackendRequest, SpaceName } from '../../server/src/protocol';
+import type { BackendReport, BackendRequest, SpaceId } from '../../server/src/protocol';
 import { resolveModel } from '../../server/src/engine/paths';
 
 export type EngineState = 'idle' | 'starting' | 'ready' | 'crashed';
@@ -87,7 +87,7 @@ export class EngineHost implements vscode.Disposable {
   }
 
   /** Which model a query for `space` would use, without starting the engine (status bar, prompts). */
-  modelFor(space: SpaceName, modelDirectory: string): { dir: string; source: string } | undefined {
+  modelFor(space: SpaceId, modelDirectory: string): { dir: string; source: string } | undefined {
     // The status bar asks on every render; the answer only changes when a pretraining ends (refresh()).
     const key = `${space}\n${modelDirectory}`;
     if (!this.models.has(key)) {

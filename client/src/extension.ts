@@ -9,7 +9,7 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { CONFIG_SECTION, LANGUAGE_ID } from '../../server/src/protocol';
 import type { PageMessage } from '../../webview/src/messages';
 import { type App, insertCell, settings, showError } from './app';
-import { chooseBackend, embedFile, openLatentMap, pretrain } from './commands/engineCommands';
+import { chooseBackend, embedFile, openLatentMap, pretrain } from './commands/model';
 import { neighboursOf, showNeighbours, suggestSimilar } from './commands/neighbours';
 import { exportPyTorch } from './commands/exportPyTorch';
 import { openExample } from './commands/openExample';

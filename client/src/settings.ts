@@ -4,14 +4,14 @@
  */
 import {
   BACKEND_REQUESTS, EI_VARIANTS, SEARCH_DATASETS, SEARCH_STRATEGIES, SPACE_IDS,
-  type BackendRequest, type EiVariant, type SearchDatasetName, type SearchStrategyName, type SpaceName,
+  type BackendRequest, type EiVariant, type SearchDatasetName, type SearchStrategyName, type SpaceId,
 } from '../../server/src/protocol';
 
 // The choices are the protocol's lists (declared once there).
 export const BACKEND_CHOICES: readonly BackendRequest[] = BACKEND_REQUESTS;
 export const STRATEGIES: readonly SearchStrategyName[] = SEARCH_STRATEGIES;
 export const DATASETS: readonly SearchDatasetName[] = SEARCH_DATASETS;
-export const SPACES: readonly SpaceName[] = SPACE_IDS;
+export const SPACES: readonly SpaceId[] = SPACE_IDS;
 
 export interface ExtensionSettings {
   backend: BackendRequest;
@@ -33,7 +33,7 @@ export interface ExtensionSettings {
     eiVariant: EiVariant;
     suggestions: number;
   };
-  defaultSpace: SpaceName;
+  defaultSpace: SpaceId;
 }
 
 /** Reads one setting by its key under `arch2vec.` (vscode's WorkspaceConfiguration.get, or a map in tests). */

@@ -3,15 +3,15 @@
  * and whether the active file's space has a model; a spinner while jobs run. Click: quick actions.
  */
 import * as vscode from 'vscode';
-import type { SpaceName } from '../../server/src/protocol';
+import type { SpaceId } from '../../server/src/protocol';
 import { type App, cellsDocument, documentCells, settings } from './app';
 
-const SHORT: Record<SpaceName, string> = { nasbench101: 'NB101', nasbench201: 'NB201', darts: 'DARTS' };
+const SHORT: Record<SpaceId, string> = { nasbench101: 'NB101', nasbench201: 'NB201', darts: 'DARTS' };
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('arch2vec.status', vscode.StatusBarAlignment.Right, 100);
   private readonly disposables: vscode.Disposable[] = [];
-  private space: SpaceName | null = null;
+  private space: SpaceId | null = null;
 
   constructor(private readonly app: App) {
     this.item.name = 'arch2vec';

@@ -4,7 +4,7 @@
  * Everything that crosses the boundary is checked with the parse* functions below: a page never
  * trusts the host's shape blindly and the host never acts on a malformed request from a page.
  */
-import type { CellSpec, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceName } from '../../server/src/protocol';
+import type { CellSpec, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
 
 export type ViewKind = 'neighbours' | 'suggestions' | 'map';
 export const VIEW_KINDS: readonly ViewKind[] = ['neighbours', 'suggestions', 'map'];
@@ -34,7 +34,7 @@ export interface NeighboursState {
   kind: 'neighbours';
   /** 'neighbours': the k nearest; 'similar': nearby cells ranked by benchmark accuracy (suggest similar). */
   mode: 'neighbours' | 'similar';
-  space: SpaceName;
+  space: SpaceId;
   /** Model directory and the backend that embedded the query. */
   model: string;
   backend: string;
@@ -96,7 +96,7 @@ export interface SearchLabels {
 export interface SuggestionsState {
   kind: 'suggestions';
   title: string;
-  space: SpaceName;
+  space: SpaceId;
   objective: 'benchmark' | 'command' | 'file';
   dataset: string | null;
   /** The x-axis: budget in (simulated) seconds, or null to plot against evaluations. */
@@ -128,7 +128,7 @@ export interface MapPoint {
 
 export interface MapState {
   kind: 'map';
-  space: SpaceName;
+  space: SpaceId;
   model: string;
   /** Number of points; coordinates are interleaved x,y float32, base64 (2·count values). */
   count: number;

@@ -1,6 +1,6 @@
 /** Neighbours of a cell in latent space, and "suggest similar": nearby cells that score better. */
 import * as vscode from 'vscode';
-import type { CellSpec, EngineNeighboursResult, Neighbour, SpaceName } from '../../../server/src/protocol';
+import type { CellSpec, EngineNeighboursResult, Neighbour, SpaceId } from '../../../server/src/protocol';
 import type { NeighboursState } from '../../../webview/src/messages';
 import { type App, resolveCell, settings, showError } from '../app';
 import { EngineRequestError } from '../engineHost';
@@ -19,7 +19,7 @@ function inFileOf(neighbours: Neighbour[], cells: readonly { name: string | null
 }
 
 /** Runs a neighbours query, offering to pretrain when the space has no model yet. */
-async function query(app: App, what: string, run: () => Promise<EngineNeighboursResult>, space: SpaceName | null): Promise<EngineNeighboursResult | undefined> {
+async function query(app: App, what: string, run: () => Promise<EngineNeighboursResult>, space: SpaceId | null): Promise<EngineNeighboursResult | undefined> {
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `arch2vec: ${what}` }, async () => {
       await app.engine.ensureStarted();
@@ -58,7 +58,7 @@ export async function showNeighbours(app: App, ...args: unknown[]): Promise<void
 }
 
 /** Neighbours of a table row or a spec (from a webview), shown in the neighbours view. */
-export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceName, sourceUri: string | undefined, near?: ViewPanel): Promise<void> {
+export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceId, sourceUri: string | undefined, near?: ViewPanel): Promise<void> {
   const s = settings();
   const engine = await app.engine.engine();
   let spec = from.spec;

@@ -5,13 +5,14 @@
 import * as vscode from 'vscode';
 import {
   PAPER_BUDGETS, type EngineSearchParams, type EngineSearchProgress, type SearchDatasetName, type SearchFoundCell, type SearchObjectiveName,
-  type SearchStrategyName, type SpaceName,
+  type SearchStrategyName, type SpaceId,
 } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
 import { recordFailure, searchLabels, searchResultsCsv, searchResultsJson } from './searchResults';
 import { type App, cellsDocument, settings, showError } from '../app';
 import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
+import { EVALUATOR_CONTRACT_SUMMARY } from '../../../server/src/engine/search/objectives/evaluatorContract';
 
 const STRATEGY_LABELS: Record<SearchStrategyName, { label: string; detail: string }> = {
   bo: { label: 'arch2vec-BO', detail: 'Bayesian optimisation (DNGO + expected improvement) over the pretrained embeddings' },
@@ -61,7 +62,7 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
   if (objective === 'command' && trusted && choice.command === undefined) {
     const cmd = await vscode.window.showInputBox({
       title: 'Search: evaluator command (4/5)', value: s.search.evaluatorCommand, placeHolder: 'python train.py {cell}',
-      prompt: 'Runs once per proposed cell. {cell}: path of a .cells file holding the cell; {json}: the same cell as JSON. It must print the accuracy (percent) as its last number; a non-zero exit or no number is a failed evaluation. README: "Your evaluator".',
+      prompt: EVALUATOR_CONTRACT_SUMMARY,
       validateInput: (v) => (/\{(cell|json)\}/.test(v) ? undefined : 'mention {cell} or {json}'),
     });
     if (cmd === undefined) return undefined;
@@ -134,7 +135,7 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
     labels: searchLabels(choice.objective, first.dataset ?? null, first.budget ?? null), failures: [],
     kind: 'suggestions',
     title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset!]}` : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
-    space: choice.space as SpaceName, objective: choice.objective, dataset: first.dataset ?? null,
+    space: choice.space as SpaceId, objective: choice.objective, dataset: first.dataset ?? null,
     budget: first.budget ?? null, maxEvals: first.maxEvals ?? null,
     series: requests.flatMap(seriesOf), suggestions: [], status: 'running', ...(sourceUri ? { sourceUri } : {}),
   };
@@ -259,12 +260,10 @@ export async function exportSearchResults(format: 'csv' | 'json'): Promise<void>
   void vscode.window.showInformationMessage(`arch2vec: search results saved to ${vscode.workspace.asRelativePath(target)}.`);
 }
 
-/** "Re-run all": the same search, evaluating every cell again into a new results log (the old one is kept). */
+/** "Re-run all": the same search with nothing taken from the results log (`fresh`; the log keeps every line). */
 export async function rerunSearch(): Promise<void> {
   if (!last || running) return;
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const oldLog = last.state.reused?.log;
-  const requests = last.requests.map((r) => ({ ...r, log: oldLog ? oldLog.replace(/(\.jsonl)?$/, `-rerun-${stamp}.jsonl`) : r.log }));
-  last.app.log.info(`search: re-running all evaluations${oldLog ? ` (earlier results stay in ${oldLog})` : ''}`);
+  const requests = last.requests.map((r) => ({ ...r, fresh: true }));
+  last.app.log.info(`search: re-running all evaluations${last.state.reused?.log ? ` (earlier results stay in ${last.state.reused.log})` : ''}`);
   await execute(last.app, last.choice, requests, last.sourceUri);
 }

@@ -14,9 +14,8 @@ import { cellText } from '../core/render';
 import { SPACES } from '../core/spaces';
 import { nb201Table } from '../core/spaces/nasbench201';
 import { listBackends } from '../engine/backend';
-import { loadOrBuildNb101 } from '../engine/data/nasbench101Data';
-import { loadNb201 } from '../engine/data/nasbench201Data';
-import { DARTS_REFERENCE_POOL, sampleDarts } from '../engine/data/dartsSample';
+import { DARTS_REFERENCE_POOL } from '../engine/data/dartsSample';
+import { ENGINE_SPACES, type DatasetOptions } from '../engine/spaces';
 import { EngineError, checkSpace } from '../engine/errors';
 import { parseOpts, type Opts } from './options';
 import { evaluateModel } from '../engine/query/evaluate';
@@ -135,11 +134,36 @@ async function pretrainCmd(argv: string[], io: EngineIO): Promise<number> {
       io.err(`resume with: ${e.data.resume}`);
       return 130;
     }
+    const fsProblem = storageProblem(e);
+    if (fsProblem) {
+      // Every model file is replaced atomically: what was written before the failure is whole.
+      io.err(`arch2vec: pretraining stopped: ${fsProblem}`);
+      if (fsProblem.startsWith('cannot create directory')) {
+        io.err('nothing was written; choose another --out');
+        return 1;
+      }
+      io.err(`the last checkpoint in ${modelDir} (if one was written) is intact; fix the problem, then resume with:`);
+      io.err(`  arch2vec pretrain --space ${space} --resume --out ${modelDir}${params.epochs !== undefined ? ` --epochs ${params.epochs}` : ''}`);
+      return 1;
+    }
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
+}
+
+const STORAGE_CODES: Record<string, string> = {
+  ENOSPC: 'no space left on the device', EDQUOT: 'disk quota exceeded', EROFS: 'read-only file system', EACCES: 'permission denied',
+  EPERM: 'operation not permitted', EIO: 'input/output error', ENOENT: 'no such file or directory', ENOTDIR: 'not a directory', EFBIG: 'file too large',
+};
+
+/** A file-system failure as one sentence (what, where), or undefined for anything else. */
+function storageProblem(e: unknown): string | undefined {
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code && STORAGE_CODES[err.code]) return `${STORAGE_CODES[err.code]} (${err.code})${err.path ? ` writing ${err.path}` : ''}`;
+  if (err instanceof Error && /^cannot create directory /.test(err.message)) return err.message;
+  return undefined;
 }
 
 async function evalCmd(argv: string[], io: EngineIO): Promise<number> {
@@ -243,35 +267,27 @@ async function enumerateCmd(argv: string[], io: EngineIO): Promise<number> {
   const space = spaceOpt(opts, true)!;
   if (!flag(opts, '--count')) throw new UsageError("'enumerate' prints the size of the space: pass --count");
   const t0 = performance.now();
-  let count: number;
-  let source: string;
   const progress = io.stderrIsTTY ? (s: string) => io.errRaw(`\r\x1b[2K${s}`) : (s: string) => io.err(s);
   let last = 0;
-  switch (space) {
-    case 'nasbench101': {
-      const ds = loadOrBuildNb101(cacheDir(), (p) => {
-        const now = Date.now();
-        if (p.phase === 'cache-invalid' || p.done === p.total || now - last > 1000) {
-          progress(`nasbench101 ${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}${p.message ? `: ${p.message}` : ''}`);
-          last = now;
-        }
-      });
-      if (io.stderrIsTTY) io.errRaw('\n');
-      count = ds.count;
-      source = ds.source;
-      break;
-    }
-    case 'nasbench201':
-      count = loadNb201().count;
-      source = 'shipped NAS-Bench-201 table';
-      break;
-    case 'darts': {
-      const pool = int(opts, '--darts-pool') ?? DARTS_REFERENCE_POOL;
-      count = sampleDarts({ count: pool, seed: int(opts, '--seed') ?? 3 }).count;
-      source = `seeded sample of ${pool} unique genotypes`;
-      break;
-    }
-  }
+  let printed = false;
+  const options: DatasetOptions = {
+    cacheDir: cacheDir(),
+    dartsPool: int(opts, '--darts-pool') ?? DARTS_REFERENCE_POOL,
+    seed: int(opts, '--seed') ?? 3,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (p.phase === 'cache-invalid' || p.done === p.total || now - last > 1000) {
+        progress(`${space} ${p.phase}${p.total ? ` ${p.done}/${p.total}` : ''}${p.message ? `: ${p.message}` : ''}`);
+        last = now;
+        printed = true;
+      }
+    },
+  };
+  const engineSpace = ENGINE_SPACES[space];
+  const ds = engineSpace.loadDataset(options);
+  if (io.stderrIsTTY && printed) io.errRaw('\n');
+  const count = ds.count;
+  const source = engineSpace.sourceOf(ds, options);
   const seconds = (performance.now() - t0) / 1000;
   if (flag(opts, '--json')) io.out(JSON.stringify({ space, count, source, seconds }));
   else {

@@ -1,3 +1,5 @@
+import { EVALUATOR_CONTRACT } from '../engine/search/objectives/evaluatorContract';
+
 /** Names and help of the engine commands; kept apart so `validate` never loads TensorFlow.js. */
 export const ENGINE_COMMANDS = ['pretrain', 'eval', 'embed', 'neighbours', 'enumerate', 'backends', 'install-backend', 'search'];
 
@@ -20,7 +22,8 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
                  --strategy bo|rl|re|rs [--budget SECONDS] [--seeds 1..N | --seed N] [--max-evals N]
                  [--json] [--out FILE] [--table FILE] [--model DIR] [--ei-variant standard|reference]
   arch2vec search --objective command --command 'python train.py {cell}' --budget S|--max-evals N
-                 [--parallel N] [--timeout S] [--log FILE] [--strategy ...] [--seed N] [--json]
+                 [--scale percent|fraction] [--metric-regex RE] [--parallel N] [--timeout S]
+                 [--log FILE] [--fresh] [--retry-failed] [--strategy ...] [--seed N] [--json]
   arch2vec search --objective file FILE [-k N] [--strategy ...] [--json]
   Any search: [--max-params N] [--max-flops N] (e.g. 800k, 1.5M): propose only cells whose network
       has at most that many parameters / FLOPs (multiply-adds; the --dataset network, else CIFAR-10).
@@ -28,11 +31,14 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
       baselines). Prints mean ± std over seeds of the validation and test accuracy of the
       best-by-validation cell and the found cells as .cells text; --json adds per-seed traces.
       benchmark: reward = 12-epoch validation accuracy, cost = simulated training seconds; default
-      budgets 12,000 / 500,000 / 1,400,000 s. command: {cell} = a .cells file with the cell, {json} =
-      the cell as JSON; the accuracy is the last number printed; failures are recorded, never fatal;
-      every evaluation is logged (--log, default beside --out or under $ARCH2VEC_HOME/searches) and
-      re-used by a restarted search. file: cells with \`accuracy:\` are the observations; prints the
-      k (default 10) most promising unmeasured cells. Ctrl-C stops and prints the best so far.
+      budgets 12,000 / 500,000 / 1,400,000 s. command: runs your evaluator per cell (contract below);
+      failures are recorded, never fatal; every evaluation is logged (--log, default beside --out,
+      else under $ARCH2VEC_HOME/searches keyed by the working directory, the command and the content
+      of the files it names) and re-used by a restarted search, which says where each came from
+      (--fresh: reuse nothing; --retry-failed: run logged failures again). file: cells with
+      \`accuracy:\` are the observations; prints the k (default 10) most promising unmeasured cells.
+      Ctrl-C stops and prints the best so far.
+${EVALUATOR_CONTRACT.split('\n').map((l) => `      ${l}`).join('\n')}
   arch2vec backends [--json]
       Which compute backends load here, on which device, and why the others do not.
   arch2vec install-backend tensorflow|tensorflow-gpu

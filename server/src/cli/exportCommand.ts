@@ -13,6 +13,7 @@ import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
 import { expandInputs, readText, UsageError, writeAtomic } from './files';
 import { parseOpts, type OptKind, type Opts } from './options';
+import { VERSION } from '../version';
 
 export const EXPORT_USAGE = `  arch2vec export FILE [--cell NAME | --all] --format pytorch [--out PATH] [--dataset D]
                   [--channels N] [--cells N] [--no-auxiliary] [--space SPACE] [--force]
@@ -84,7 +85,7 @@ export function runExport(argv: string[], out: (s: string) => void, err: (s: str
     network.cells ? ` --cells ${network.cells}` : '',
     network.auxiliary === false ? ' --no-auxiliary' : '',
   ].join('');
-  const ctx = (c: AnalyzedCell) => ({ source: file, command: `arch2vec export ${file} --cell ${c.name} --format pytorch${flags}`, version: typeof __VERSION__ === 'string' ? __VERSION__ : undefined });
+  const ctx = (c: AnalyzedCell) => ({ source: file, command: `arch2vec export ${file} --cell ${c.name} --format pytorch${flags}`, version: VERSION });
 
   if (opts.has('--all')) {
     if (!outPath) throw new UsageError('--all writes one module per cell: give the directory with --out DIR');
@@ -201,5 +202,3 @@ export function runInfo(argv: string[], out: (s: string) => void): number {
   }
   return failed > 0 ? 1 : 0;
 }
-
-declare const __VERSION__: string;

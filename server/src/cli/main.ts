@@ -4,13 +4,13 @@ import type { Severity } from '../core/diagnostics';
 import { formatText } from '../core/format';
 import { isSpaceId, SPACE_IDS, type SpaceId } from '../core/spaces';
 import { stripBom } from '../core/text';
-import { expandInputs, readText, UsageError, writeAtomic } from './files';
+import { expandInputs, readText, readTextForRewrite, UsageError, writeAtomic } from './files';
 import { ENGINE_COMMANDS, ENGINE_USAGE } from './engineUsage';
+import { exitAfterFlush, installPipeGuards } from './exit';
+import { VERSION } from '../version';
 import { EXPORT_USAGE, runExport, runInfo } from './exportCommand';
 import { predictCmd } from './predictCommand';
 
-declare const __VERSION__: string;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 const USAGE = `arch2vec ${VERSION} — cell-spec tools
 
@@ -121,7 +121,7 @@ function format(args: Args, out: (s: string) => void, err: (s: string) => void):
   if (!args.flags.has('--check') && !args.flags.has('--write') && files.length !== 1) throw new UsageError('format prints one file; use --write or --check for several');
   let unformatted = 0;
   for (const file of files) {
-    const text = readText(file);
+    const text = args.flags.has('--write') ? readTextForRewrite(file) : readText(file);
     const formatted = formatText(text);
     if (args.flags.has('--write')) {
       if (formatted !== text) {
@@ -180,16 +180,13 @@ export function run(argv: string[], out = (s: string) => process.stdout.write(s 
 }
 
 if (require.main === module) {
+  installPipeGuards();
   const code = run(process.argv.slice(2));
-  if (typeof code === 'number') process.exitCode = code;
+  if (typeof code === 'number') exitAfterFlush(code);
   else {
-    code.then((c) => {
-      process.exitCode = c;
-      // tfjs backends may keep handles open (wasm worker pools, GPU devices): do not wait on them.
-      setImmediate(() => process.exit(c));
-    }, (e: unknown) => {
+    code.then((c) => exitAfterFlush(c), (e: unknown) => {
       process.stderr.write(`arch2vec: internal error: ${(e as Error)?.stack ?? String(e)}\n`);
-      process.exit(70);
+      exitAfterFlush(70);
     });
   }
 }

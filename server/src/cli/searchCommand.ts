@@ -13,6 +13,8 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchFoundCell } from '../protocol';
 import { isNb201Dataset, NB201_DATASETS } from '../engine/search/objectives/benchmark';
+import { ResultsLog } from '../engine/search/objectives/resultsLog';
+import { ACCURACY_SCALES, compileMetricRegex, type AccuracyScale } from '../engine/search/objectives/evaluatorContract';
 import { defaultCommandLog, readCellsFile, runSearch, STRATEGY_NAMES, type RunSearchOptions } from '../engine/search/run';
 import { nb201WithinCost, parseCount } from '../engine/search/costConstraint';
 import { UsageError } from './files';
@@ -29,6 +31,7 @@ const SPEC: Record<string, OptKind> = {
   '--space': 'string', '--objective': 'string', '--dataset': 'string', '--strategy': 'string', '--budget': 'number', '--seeds': 'string',
   '--seed': 'int', '--json': 'bool', '--out': 'string', '--command': 'string', '--parallel': 'int', '--timeout': 'number', '--k': 'int',
   '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string',
+  '--scale': 'string', '--metric-regex': 'string', '--fresh': 'bool', '--retry-failed': 'bool',
   '--max-params': 'string', '--max-flops': 'string',
 };
 const ALIASES: Record<string, string> = { '-k': '--k' };
@@ -89,7 +92,7 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
     params[key] = count;
   }
   if (objective === 'benchmark') {
-    only(['--command', '--parallel', '--timeout', '--log', '--k'], '--objective command / file');
+    only(['--command', '--parallel', '--timeout', '--log', '--k', '--scale', '--metric-regex', '--fresh', '--retry-failed'], '--objective command / file');
     const dataset = s('--dataset') ?? 'cifar10';
     if (!isNb201Dataset(dataset)) throw new UsageError(`--dataset takes ${NB201_DATASETS.join(', ')}, got '${dataset}'`);
     params.dataset = dataset;
@@ -103,11 +106,27 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
     if (!opts.has('--budget') && !opts.has('--max-evals')) throw new UsageError('--objective command needs --budget SECONDS (wall seconds spent evaluating) or --max-evals N');
     if (n('--parallel') === 0) throw new UsageError('--parallel must be at least 1');
     Object.assign(params, { command, parallel: n('--parallel'), timeout: n('--timeout'), cwd: process.cwd() });
+    const scale = s('--scale');
+    if (scale !== undefined) {
+      if (!(ACCURACY_SCALES as readonly string[]).includes(scale)) throw new UsageError(`--scale takes ${ACCURACY_SCALES.join(' or ')}, got '${scale}'`);
+      params.scale = scale as AccuracyScale;
+    }
+    const metricRegex = s('--metric-regex');
+    if (metricRegex !== undefined) {
+      try {
+        compileMetricRegex(metricRegex);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+      params.metricRegex = metricRegex;
+    }
+    if (opts.has('--fresh')) params.fresh = true;
+    if (opts.has('--retry-failed')) params.retryFailed = true;
     const out = s('--out');
-    params.log = s('--log') ? resolve(s('--log')!) : out ? resolve(out.replace(/\.(cells|json)$/i, '') + '.evaluations.jsonl') : defaultCommandLog(command);
+    params.log = s('--log') ? resolve(s('--log')!) : out ? resolve(out.replace(/\.(cells|json)$/i, '') + '.evaluations.jsonl') : defaultCommandLog(command, process.cwd());
     if (pos.length) throw new UsageError(`unexpected argument '${pos[0]}' for 'search --objective command'`);
   } else {
-    only(['--dataset', '--table', '--command', '--parallel', '--timeout', '--log', '--budget', '--max-evals'], '--objective benchmark / command');
+    only(['--dataset', '--table', '--command', '--parallel', '--timeout', '--log', '--budget', '--max-evals', '--scale', '--metric-regex', '--fresh', '--retry-failed'], '--objective benchmark / command');
     if (pos.length !== 1) throw new UsageError("--objective file needs one .cells file: arch2vec search --objective file FILE [-k N]");
     params.file = pos[0];
     params.text = readCellsFile(pos[0]);
@@ -151,6 +170,7 @@ export function formatSearch(r: EngineSearchResult): string {
     lines.push(`# reward ${cols.reward}; val = ${cols.val}${cols.val === cols.reward ? ' (12-epoch: no 200-epoch validation accuracy in the table)' : ''}; test = ${cols.test}; cost ${cols.cost}`);
   } else {
     lines.push(`# evaluations: ${String(info.evaluationsRun)} run, ${String(info.evaluationsReused)} reused from ${String(info.log)}`);
+    if (info.logWarning) lines.push(`# warning: ${String(info.logWarning)}`);
   }
   const evals = r.runs.reduce((a, x) => a + x.evaluations, 0);
   const failed = r.runs.reduce((a, x) => a + x.failed, 0);
@@ -207,7 +227,7 @@ class SearchProgress {
   private evaluationLine(p: EngineSearchProgress, tty: boolean) {
     const e = p.last;
     const what = e.error ? `failed: ${e.error}` : `accuracy ${f2(e.reward)}`;
-    const l = `  seed ${p.seed} #${p.evaluations}: nb201_${e.index} ${what} (${e.reused ? 'from the log' : `${e.cost.toFixed(1)} s`})`;
+    const l = `  seed ${p.seed} #${p.evaluations}: nb201_${e.index} ${what} (${e.reused ? `reused from ${e.reusedFrom ?? 'the results log'}` : `${e.cost.toFixed(1)} s`})${e.warning ? `\n    warning: ${e.warning}` : ''}`;
     if (tty) this.io.errRaw(`\r\x1b[2K${l}\n`);
     else this.io.err(l);
   }
@@ -220,7 +240,11 @@ class SearchProgress {
 
 export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunSearchOptions, 'deps'> = {}): Promise<number> {
   const { params, json, out } = paramsOf(argv);
-  if (params.objective === 'command') io.err(`results log: ${params.log} (finished evaluations in it are not run again)`);
+  if (params.objective === 'command') {
+    const torn = params.fresh ? undefined : new ResultsLog(params.log!).warning;
+    if (torn) io.err(`warning: ${torn}`);
+    io.err(`results log: ${params.log} (${params.fresh ? '--fresh: earlier evaluations in it are not reused' : `finished evaluations in it are not run again${params.retryFailed ? ', except failed ones' : ''}`})`);
+  }
   if (params.maxParams !== undefined || params.maxFlops !== undefined) {
     const dataset = params.dataset ?? 'cifar10';
     const n = nb201WithinCost({ maxParams: params.maxParams, maxFlops: params.maxFlops, dataset }).length;
@@ -242,6 +266,7 @@ export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunS
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
+  process.on('SIGHUP', onSigint);
   let r: EngineSearchResult;
   try {
     r = await runSearch(params, { ...runOpts, signal: ctl.signal, onProgress: (p) => progress.update(p) });
@@ -249,6 +274,7 @@ export async function searchCmd(argv: string[], io: SearchIO, runOpts: Pick<RunS
     progress.end();
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    process.off('SIGHUP', onSigint);
   }
   const text = json ? JSON.stringify(r, null, 2) : formatSearch(r);
   io.out(text);

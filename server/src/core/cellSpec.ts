@@ -19,7 +19,3 @@ export function computeFacts(spec: CellSpec): CellFacts {
 export function encodeCell(spec: CellSpec): { adjacency: Matrix; ops: number[][] } {
   return spaceOf(spec).encode(spec);
 }
-
-export function describeSpecId(spec: CellSpec): string {
-  return spec.space === 'nasbench201' ? spaceOf(spec).arch(spec) : specKey(spec);
-}

@@ -8,6 +8,8 @@ export type Severity = 'error' | 'warning' | 'information' | 'hint';
  */
 export const DIAGNOSTIC_CODES = {
   'syntax': 'The line is not a `space` line, a `cell` header, a `key: value` line, a comment, or a continuation.',
+  'line-too-long': 'The line is longer than any cell-spec line can be; it is skipped (bounds the work per line).',
+  'document-too-large': 'The file is larger than a cell-spec file can sensibly be; it is not analysed (bounds the work per document).',
   'bad-indentation': 'Indentation is inconsistent with the rest of the cell.',
   'missing-cell-name': 'A `cell` header needs a name.',
   'invalid-name': 'Names are letters, digits, `_`, `-` and `.`, starting with a letter or `_`.',

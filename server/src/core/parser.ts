@@ -38,10 +38,27 @@ function segmentOf(line: string, lineNo: number, from: number, to: number): Segm
 }
 
 /**
+ * Work bounds: no real cell-spec line comes near MAX_LINE_LENGTH (a DARTS genotype is ~300 chars, a
+ * 7×7 matrix row 20), so a longer line is one located error and is not tokenised (a 10 MB matrix line
+ * used to cost ~100 bytes of memory per byte); a document beyond MAX_DOCUMENT_LENGTH (≈ 200,000 cells)
+ * is one error and is not analysed at all.
+ */
+export const MAX_LINE_LENGTH = 10_000;
+export const MAX_DOCUMENT_LENGTH = 16 * 1024 * 1024;
+
+/**
  * Parses `.cells` text. Line-oriented and indentation-based, so recovery is per line:
  * a malformed line yields a diagnostic and parsing resumes on the next one.
  */
 export function parseDocument(text: string): ParsedDocument {
+  if (text.length > MAX_DOCUMENT_LENGTH) {
+    const firstLine = text.slice(0, Math.min(text.length, 200)).split(/\r?\n/)[0];
+    return {
+      lines: [firstLine], lineInfo: [{ kind: 'invalid', comment: -1, cell: -1 }], cells: [], directives: [],
+      diagnostics: [diag('document-too-large', 'error', rangeOf(0, 0, firstLine.length),
+        `The file has ${text.length.toLocaleString('en-US')} characters; files over ${MAX_DOCUMENT_LENGTH.toLocaleString('en-US')} are not analysed. Split it into several .cells files.`)],
+    };
+  }
   const lines = splitLines(text);
   const lineInfo: LineInfo[] = new Array(lines.length);
   const cells: CellNode[] = [];
@@ -63,6 +80,12 @@ export function parseDocument(text: string): ParsedDocument {
 
   for (let ln = 0; ln < lines.length; ln++) {
     const line = lines[ln];
+    if (line.length > MAX_LINE_LENGTH) {
+      lineInfo[ln] = { kind: 'invalid', comment: -1, cell: cell ? cells.length - 1 : -1 };
+      diagnostics.push(diag('line-too-long', 'error', rangeOf(ln, 0, line.length),
+        `Line ${ln + 1} has ${line.length.toLocaleString('en-US')} characters; lines over ${MAX_LINE_LENGTH.toLocaleString('en-US')} are not read.`));
+      continue;
+    }
     const hash = line.indexOf('#');
     const end = hash >= 0 ? hash : line.length;
     const info: LineInfo = { kind: 'blank', comment: hash, cell: -1 };
@@ -220,12 +243,4 @@ function isEmptyOrMatrix(p: Property): boolean {
 
 function clip(s: string): string {
   return s.length > 40 ? s.slice(0, 37) + '...' : s;
-}
-
-/** The cell whose range (header to last property) contains `line`, or whose block it sits in. */
-export function cellIndexAtLine(doc: ParsedDocument, line: number): number {
-  if (line < 0 || line >= doc.lineInfo.length) return -1;
-  const own = doc.lineInfo[line].cell;
-  if (own >= 0) return own;
-  return -1;
 }

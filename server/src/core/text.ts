@@ -13,10 +13,6 @@ export function rangeOf(line: number, start: number, end: number, endLine = line
   return { start: { line, character: start }, end: { line: endLine, character: end } };
 }
 
-export function spanRanges(first: Range, last: Range): Range {
-  return { start: first.start, end: last.end };
-}
-
 export function containsPosition(r: Range, p: Position): boolean {
   if (p.line < r.start.line || p.line > r.end.line) return false;
   if (p.line === r.start.line && p.character < r.start.character) return false;

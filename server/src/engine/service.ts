@@ -20,12 +20,12 @@ import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
 import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
+import { analyze } from '../core/analyze';
 import { nb201Table } from '../core/spaces/nasbench201';
 import { arch2vecHome, cacheDir, newModelDir, resolveModel, trainedModels } from './paths';
 import { runSearch } from './search/run';
+import { VERSION } from '../version';
 
-declare const __VERSION__: string;
-export const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 export function checkBackendName(name: string): BackendRequest {
   if (name === 'auto' || (BACKEND_ORDER as string[]).includes(name)) return name as BackendRequest;
@@ -50,6 +50,24 @@ export function resumeCommand(p: EnginePretrainParams, modelDir: string): string
   if (p.dartsPool !== undefined) parts.push('--darts-pool', String(p.dartsPool));
   parts.push('--resume', '--out', /^[\w@%+=:,./-]+$/.test(modelDir) ? modelDir : `'${modelDir.replace(/'/g, `'\\''`)}'`);
   return parts.join(' ');
+}
+
+/** Cells embedded between two yields to the event loop. */
+const EMBED_SLICE = 2000;
+
+/** A spec from the wire, validated exactly as a cell of a .cells file would be. */
+function checkedSpec(spec: unknown, i: number): CellSpec {
+  let text: string;
+  try {
+    text = cellText('spec', spec as CellSpec);
+  } catch (e) {
+    throw new EngineError('badInput', `specs[${i}] is not a cell spec: ${(e as Error).message}`);
+  }
+  const space = (spec as CellSpec).space;
+  const cell = analyze(text, { defaultSpace: space }).cells[0];
+  const err = cell?.diagnostics.find((d) => d.severity === 'error');
+  if (!cell?.spec || err) throw new EngineError('badInput', `specs[${i}] is not a valid ${String(space)} cell: ${err ? `${err.code}: ${err.message}` : 'no architecture'}`);
+  return cell.spec;
 }
 
 export class EngineService {
@@ -157,22 +175,41 @@ export class EngineService {
     return qm.info();
   }
 
-  async embed(p: EngineEmbedParams): Promise<EngineEmbedResult> {
+  /**
+   * Embeds cells of a text or specs. Linear in the number of cells (one pass to group them by space,
+   * a map for `cells` names), in slices of EMBED_SLICE cells that yield to the event loop between them
+   * so the engine keeps answering, and cancellable between slices (`signal`: $/cancelRequest).
+   * Specs from the wire are validated like text (rendered and analysed): garbage is badInput.
+   */
+  async embed(p: EngineEmbedParams, signal?: AbortSignal): Promise<EngineEmbedResult> {
     const backend = await this.backend();
     const defaultSpace = checkSpace(p.defaultSpace ?? 'nasbench101', 'default space');
     let cells: QueryCell[];
     if (p.text !== undefined) {
       cells = cellsOfText(p.text, defaultSpace);
-      if (p.cells) cells = p.cells.map((name) => pickCell(cells, name));
+      if (p.cells) {
+        const byName = new Map<string, QueryCell>();
+        for (const c of cells) if (!byName.has(c.name)) byName.set(c.name, c);
+        cells = p.cells.map((name) => (byName.has(name) ? pickCell([byName.get(name)!], name) : pickCell(cells, name)));
+      }
     } else if (p.specs) {
-      cells = p.specs.map((spec, i) => ({ name: `spec${i + 1}`, line: 0, space: checkSpace(spec?.space), spec }));
+      if (!Array.isArray(p.specs)) throw new EngineError('badInput', 'specs must be an array of cell specs');
+      cells = p.specs.map((raw, i) => {
+        if (!raw || typeof raw !== 'object') throw new EngineError('badInput', `specs[${i}] is not a cell spec: ${JSON.stringify(raw)}`);
+        checkSpace((raw as CellSpec).space);
+        const spec = checkedSpec(raw, i);
+        return { name: `spec${i + 1}`, line: 0, space: spec.space, spec };
+      });
     } else throw new EngineError('badInput', 'embed needs text or specs');
 
     const out: EmbeddedCell[] = cells.map((c) => ({ name: c.name, ...(c.line ? { line: c.line } : {}), space: c.space, embedding: null, ...(c.error ? { error: c.error } : {}) }));
     const explicit = p.modelDir ? await this.model(p.modelDir, undefined) : undefined;
     const bySpace = new Map<SpaceId, number[]>();
     cells.forEach((c, i) => {
-      if (c.spec) bySpace.set(c.spec.space, [...(bySpace.get(c.spec.space) ?? []), i]);
+      if (!c.spec) return;
+      let list = bySpace.get(c.spec.space);
+      if (!list) bySpace.set(c.spec.space, (list = []));
+      list.push(i);
     });
     for (const [space, idx] of bySpace) {
       let qm: QueryModel;
@@ -188,13 +225,17 @@ export class EngineService {
         for (const i of idx) out[i].error = `a ${space} cell; the model ${qm.dir} is ${qm.space}`;
         continue;
       }
-      const specs: CellSpec[] = idx.map((i) => cells[i].spec!);
-      const emb = await qm.embedSpecs(specs);
       const dim = qm.config.model.latent;
-      idx.forEach((i, j) => {
-        out[i].embedding = Array.from(emb.subarray(j * dim, (j + 1) * dim));
-        out[i].model = qm.dir;
-      });
+      for (let start = 0; start < idx.length; start += EMBED_SLICE) {
+        if (signal?.aborted) throw new EngineError('cancelled', `embedding cancelled after ${start} of ${idx.length} cells`);
+        const slice = idx.slice(start, start + EMBED_SLICE);
+        const emb = await qm.embedSpecs(slice.map((i) => cells[i].spec!));
+        slice.forEach((i, j) => {
+          out[i].embedding = Array.from(emb.subarray(j * dim, (j + 1) * dim));
+          out[i].model = qm.dir;
+        });
+        await new Promise((r) => setImmediate(r)); // let other requests and $/cancelRequest through
+      }
     }
     return { backend, cells: out };
   }

@@ -30,6 +30,8 @@ export interface EngineSpace<K extends SpaceId = SpaceId> {
   indexOf(ds: Dataset, spec: SpecOf<K>): number;
   /** Row i of the dataset as a spec. */
   specAt(ds: Dataset, i: number): SpecOf<K>;
+  /** Where the dataset's rows come from, in words (the CLI's `enumerate` prints it). */
+  sourceOf(ds: Dataset, o: DatasetOptions): string;
   /** Benchmark accuracies (percent) by row, where the space has a table. */
   accuracies?: { columns(): string[]; row(i: number): Record<string, number> };
 }
@@ -59,12 +61,14 @@ export const ENGINE_SPACES: { readonly [K in SpaceId]: EngineSpace<K> } = {
       return id ? (ds as Nb101Dataset).indexOfHash(id) : -1;
     },
     specAt: (ds, i) => ({ space: 'nasbench101', ...(ds as Nb101Dataset).cell(i) }),
+    sourceOf: (ds) => (ds as Nb101Dataset).source,
   },
   nasbench201: {
     loadDataset: () => loadNb201(),
     embeddingOrder: 'NAS-Bench-201 index',
     indexOf: (_ds, spec) => nb201Index(spec.ops),
     specAt: (_ds, i) => ({ space: 'nasbench201', ops: nb201OpsAt(i) }),
+    sourceOf: () => 'shipped NAS-Bench-201 table',
     accuracies: { columns: nb201AccuracyColumns, row: nb201Accuracies },
   },
   darts: {
@@ -76,6 +80,7 @@ export const ENGINE_SPACES: { readonly [K in SpaceId]: EngineSpace<K> } = {
       const g = (ds as DartsDataset).genotype(i);
       return { space: 'darts', normal: g, reduce: g, reduceGiven: false };
     },
+    sourceOf: (_ds, o) => `seeded sample of ${o.dartsPool} unique genotypes`,
   },
 };
 

@@ -34,14 +34,13 @@ export const ENGINE_PROGRESS = 'engine/progress';
 /** Notification engine → client after every evaluation of an engine/search (best so far). */
 export const ENGINE_SEARCH_PROGRESS = 'engine/searchProgress';
 
-export type SpaceName = SpaceId;
 /** Where a model came from: --model / modelDir, the last trained under $ARCH2VEC_HOME, or the package. */
 export type ModelSource = 'explicit' | 'trained' | 'shipped';
 
 export interface LoadedModelInfo {
   dir: string;
   source: ModelSource;
-  space: SpaceName;
+  space: SpaceId;
   epochsDone: number;
   epochs: number;
   complete: boolean;
@@ -63,7 +62,7 @@ export interface EngineStatusResult {
   backend: BackendReport;
   models: LoadedModelInfo[];
   /** A pretraining in progress: its space and model directory. */
-  running: { space: SpaceName; modelDir: string } | null;
+  running: { space: SpaceId; modelDir: string } | null;
   /** Where models, caches and installed backends live ($ARCH2VEC_HOME). */
   home: string;
 }
@@ -147,7 +146,7 @@ export interface EmbeddedCell {
   name: string;
   /** 1-based line of the cell header (text input only). */
   line?: number;
-  space: SpaceName | null;
+  space: SpaceId | null;
   /** 16-d node-mean of μ; null when the cell could not be embedded (see error). */
   embedding: number[] | null;
   /** Model directory used for this cell. */
@@ -186,7 +185,7 @@ export interface Neighbour {
 export interface EngineNeighboursResult {
   backend: BackendReport;
   model: string;
-  space: SpaceName;
+  space: SpaceId;
   query: {
     name: string;
     arch: string;
@@ -227,10 +226,18 @@ export interface EngineSearchParams {
   parallel?: number;
   /** command: seconds before an evaluation is killed. */
   timeout?: number;
-  /** command: results log (JSONL) re-used on restart (default: $ARCH2VEC_HOME/searches/command-<hash>.jsonl). */
+  /** command: results log (JSONL) re-used on restart (default: $ARCH2VEC_HOME/searches/command-<hash of cwd, command and the files it names>.jsonl). */
   log?: string;
   /** command: working directory of the evaluator (default: the engine's). */
   cwd?: string;
+  /** command: unit of the accuracy the evaluator prints (default 'percent'; see EVALUATOR_CONTRACT). */
+  scale?: 'percent' | 'fraction';
+  /** command: a regular expression whose last match (group 1, else the whole match) is the accuracy. */
+  metricRegex?: string;
+  /** command: read nothing from the results log (every cell runs again; new results are appended). */
+  fresh?: boolean;
+  /** command: run cells whose logged evaluation failed again. */
+  retryFailed?: boolean;
   /** file: `.cells` text whose cells with `accuracy:` are the observations, and its name for messages. */
   text?: string;
   file?: string;
@@ -278,6 +285,10 @@ export interface SearchEvaluationRecord {
   cost: number;
   error?: string;
   reused?: boolean;
+  /** A reused evaluation: `LOG:LINE (evaluated AT)`, and what differs now. */
+  reusedFrom?: string;
+  /** Did not fail the evaluation but the user should know (e.g. the results log could not be written). */
+  warning?: string;
 }
 
 export interface SearchSeedResult {
@@ -305,7 +316,7 @@ export interface MeanStd {
 }
 
 export interface EngineSearchResult {
-  space: SpaceName;
+  space: SpaceId;
   objective: SearchObjectiveName;
   strategy: SearchStrategyName;
   dataset: SearchDatasetName | null;
@@ -364,7 +375,7 @@ export interface EngineMapParams {
   color?: string;
 }
 export interface EngineMapResult {
-  space: SpaceName;
+  space: SpaceId;
   model: string;
   backend: BackendReport | null;
   count: number;
@@ -388,7 +399,7 @@ export interface EngineCellAtParams {
   index: number;
 }
 export interface EngineCellAtResult {
-  space: SpaceName;
+  space: SpaceId;
   index: number;
   arch: string;
   spec: CellSpec;

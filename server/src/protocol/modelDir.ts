@@ -8,6 +8,7 @@
  *   metrics.json     per-epoch loss, reconstruction, validity, uniqueness, throughput
  *   embeddings.f32   count × 16 float32, row i = dataset entry i (node-mean of μ)
  *   embeddings.json  {count, dim, space, order, dataId}
+ *   checksums.json   {algorithm: 'sha256', files: {name: hex}}: every file above, verified on read
  */
 import type { BackendReport } from './backend';
 import type { SpaceId } from './values';
@@ -21,6 +22,7 @@ export const FILES = {
   metrics: 'metrics.json',
   embeddings: 'embeddings.f32',
   embeddingsIndex: 'embeddings.json',
+  checksums: 'checksums.json',
 } as const;
 
 /** Hyper-parameters of the arch2vec graph VAE (GIN encoder, inner-product decoder). */
@@ -46,7 +48,7 @@ export interface TrainConfig {
   seed: number;
   /**
    * The reference switches the model to eval mode after its first epoch's metric pass and never back,
-   * so epochs 2..N train with frozen batch-norm statistics, no dropout and z = mu (§2.3). false (default)
+   * so epochs 2..N train with frozen batch-norm statistics, no dropout and z = mu (docs/reference-notes.md §2.3). false (default)
    * trains in train mode throughout, as intended; true reproduces the reference.
    */
   referenceEvalModeQuirk: boolean;
@@ -81,7 +83,7 @@ export interface ReconstructionMetrics {
 }
 
 export interface GenerativeMetrics {
-  /** Validity as the reference judges it (§3.2), quirks included: comparable with the paper. */
+  /** Validity as the reference judges it (docs/reference-notes.md §3.2), quirks included: comparable with the paper. */
   validity: number;
   /** Our stricter validity (see isStrictlyValid): the decoded graph is exactly a cell of the space. */
   validityStrict: number;

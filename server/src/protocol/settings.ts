@@ -11,8 +11,8 @@ export interface ValidationSettings {
   defaultSpace: SpaceId;
 }
 
-export const DEFAULT_VALIDATION_SETTINGS: ValidationSettings = { enable: true, debounceMs: 80, defaultSpace: 'nasbench101' };
-
+/** Frozen: a server starts from these and keeps its own copy (initializationOptions never change them). */
+export const DEFAULT_VALIDATION_SETTINGS: Readonly<ValidationSettings> = Object.freeze({ enable: true, debounceMs: 80, defaultSpace: 'nasbench101' });
 /** `arch2vec.predict.*` settings, as the language server reads them. */
 export interface PredictSettings {
   /** Show predicted metrics of unmeasured cells (inlay hints, hover). */

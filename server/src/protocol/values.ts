@@ -29,7 +29,7 @@ export type SearchObjectiveName = (typeof SEARCH_OBJECTIVES)[number];
 export const SEARCH_DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const;
 export type SearchDatasetName = (typeof SEARCH_DATASETS)[number];
 
-/** The paper's per-dataset budgets in simulated seconds (§5.3, run_scripts/run_*_nasbench201_*.sh): the benchmark default. */
+/** The paper's per-dataset budgets in simulated seconds (docs/reference-notes.md §5.3, run_scripts/run_*_nasbench201_*.sh): the benchmark default. */
 export const PAPER_BUDGETS: Record<SearchDatasetName, number> = { cifar10: 12_000, cifar100: 500_000, 'imagenet16-120': 1_400_000 };
 
 /** arch2vec-BO's expected-improvement variants: incumbent-based, or the reference code's. */

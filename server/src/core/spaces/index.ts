@@ -20,7 +20,6 @@ export function spaceOf<S extends CellSpec>(spec: S): SpaceModule<S['space']> & 
   return SPACES[spec.space] as never;
 }
 
-export type SpaceInfo = SpaceModule;
 export type { CellFacts, SpaceModule, SpecOf } from './space';
 export { isSpaceId, SPACE_IDS, type SpaceId };
 export { ALL_KEYS, KEY_DOCS, METRIC_KEYS } from '../keys';

@@ -1,6 +1,6 @@
 /**
  * The DARTS training set: a seeded pool of unique normal cells sampled as arch2vec's
- * `preprocessing/gen_isomorphism_graphs.py` does (§1.4 of docs/arch2vec.md):
+ * `preprocessing/gen_isomorphism_graphs.py` does (docs/reference-notes.md §1.4):
  *   for each block i = 0..3: 2 distinct inputs uniformly from {0..i+1} (0 = c_{k-2}, 1 = c_{k-1},
  *   2+j = block j) and 2 ops uniformly, with replacement, from the 8 DARTS primitives;
  *   keep a cell only if its 11-node graph's NB101 hash (`dartsHash`) is new; reduce cell = normal.

@@ -1,5 +1,5 @@
 /**
- * Enumerates the NAS-Bench-101 space the way the benchmark's generator did (§1.2 of docs/arch2vec.md):
+ * Enumerates the NAS-Bench-101 space the way the benchmark's generator did (docs/reference-notes.md §1.2):
  * upper-triangular DAGs with 2..7 vertices, vertex 0 = input, last = output, interior ops from
  * {conv3x3, conv1x1, maxpool}, only "full" graphs (every vertex on an input→output path, so pruning
  * removes nothing; pruned duplicates of bigger graphs are the full graphs with fewer vertices),

@@ -7,7 +7,7 @@ import { checkIndex, type Dataset } from './dataset';
 
 const N = 8;
 const D = NB201_ONEHOT_OPS.length;
-/** The fixed 8×8 op-on-node adjacency shared by every cell (§1.3), flattened row-major. */
+/** The fixed 8×8 op-on-node adjacency shared by every cell (docs/reference-notes.md §1.3), flattened row-major. */
 const ADJ = Float32Array.from(NB201_ADJACENCY.flat());
 
 export class Nb201Dataset implements Dataset {

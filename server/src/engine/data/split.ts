@@ -1,5 +1,5 @@
 /**
- * arch2vec's pretraining split (§1.5): the first 90% of entries (in dataset order) train, the last 10%
+ * arch2vec's pretraining split (docs/reference-notes.md §1.5): the first 90% of entries (in dataset order) train, the last 10%
  * are held out for reconstruction metrics; each part is then shuffled once with a seeded PRNG.
  * Sizes: NB101 381,261 / 42,363; NB201 14,062 / 1,563; DARTS (600k) 540,000 / 60,000.
  */

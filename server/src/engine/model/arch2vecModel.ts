@@ -154,7 +154,7 @@ export class Arch2vecModel {
     return { ...this.decode(z, mode, seed === undefined ? undefined : seed + 1), mu, logSigma };
   }
 
-  /** Architecture embeddings: node-mean of μ in eval mode (§2.5). */
+  /** Architecture embeddings: node-mean of μ in eval mode (docs/reference-notes.md §2.5). */
   embed(ops: tf.Tensor3D, adj: tf.Tensor3D): tf.Tensor2D {
     return tf.tidy(() => this.encode(ops, adj, 'eval').mu.mean(1) as tf.Tensor2D);
   }

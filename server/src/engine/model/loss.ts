@@ -38,7 +38,7 @@ export interface LossParts {
 }
 
 /**
- * The reference loss (§2.3): BCE(ops) mean over B·N·D + BCE(triu₁(adj)) mean over all B·N·N entries
+ * The reference loss (docs/reference-notes.md §2.3): BCE(ops) mean over B·N·D + BCE(triu₁(adj)) mean over all B·N·N entries
  * (masked entries contribute 0 but count) + KL with σ = exp(logSigma), divided again by B·N.
  * `globalBatch` is the B of those normalisers when this batch is one shard of a larger one (data-
  * parallel workers): the shards' losses and gradients then sum to the full batch's exactly.

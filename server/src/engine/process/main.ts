@@ -75,7 +75,7 @@ connection.onRequest(EngineRequests.pretrain, handle((p, token) => {
   return service.pretrain(p, abortSignal(token), onProgress);
 }));
 connection.onRequest(EngineRequests.loadModel, handle((p) => service.loadModel(p)));
-connection.onRequest(EngineRequests.embed, handle((p) => service.embed(p)));
+connection.onRequest(EngineRequests.embed, handle((p, token) => service.embed(p, abortSignal(token))));
 connection.onRequest(EngineRequests.neighbours, handle((p) => service.neighbours(p)));
 connection.onRequest(EngineRequests.map, handle((p) => service.map(p)));
 connection.onRequest(EngineRequests.cellAt, handle((p) => service.cellAt(p)));
@@ -88,8 +88,12 @@ connection.onRequest(EngineRequests.search, handle((p, token) => {
   return service.search(p, abortSignal(token), onProgress);
 }));
 
-// The parent went away: nothing can read our answers any more.
+// The parent went away: nothing can read our answers any more. Exiting through process.exit runs the
+// 'exit' hook that SIGKILLs every running evaluator's process tree (objectives/processTree.ts), so a
+// restarted engine, a closed editor or a dead parent never leaves the user's training jobs behind;
+// SIGTERM / SIGHUP / SIGINT (which would otherwise end node without that hook) take the same path.
 connection.onClose(() => process.exit(0));
+for (const sig of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) process.on(sig, () => process.exit(0));
 if (ipc) process.on('disconnect', () => process.exit(0));
 else process.stdin.on('end', () => process.exit(0));
 

@@ -1,5 +1,5 @@
 /**
- * `arch2vec eval`: the §3 metrics of a trained model, recomputed on this machine's backend:
+ * `arch2vec eval`: the metrics of docs/reference-notes.md §3 for a trained model, recomputed on this machine's backend:
  * held-out reconstruction (the trainer's split for the model's seed) and validity / uniqueness of
  * latent samples drawn from N(mean, std) of the training split's per-node μ (eval mode; capped at
  * `statsCells` training cells, taken in split order), next to what training recorded.

@@ -39,7 +39,11 @@ export async function neighboursOf(qm: QueryModel, spec: CellSpec, k: number): P
   const self = tableIndexOf(qm, spec);
   // A cell of the space uses its own row, so it is its own nearest neighbour at exactly 0.
   const q = self !== null ? data.slice(self * dim, (self + 1) * dim) : await qm.embedSpecs([spec]);
+  for (const x of q) if (!Number.isFinite(x)) throw new EngineError('badModelDir', `${qm.dir}: the model embeds this cell to non-finite values: its weights are corrupt (retrain, or use the shipped model)`);
   const hits = knn(data, dim, q, k, self !== null ? { prefer: self } : {});
+  // Finite inputs can still overflow float32 arithmetic: never answer with a non-finite distance.
+  const bad = hits.find((h) => !Number.isFinite(h.distance));
+  if (bad) throw new EngineError('badModelDir', `${qm.dir}: embedding row ${bad.index} gives a non-finite distance: the embedding table is corrupt; re-embed (\`arch2vec pretrain --space ${qm.space} --resume --out ${qm.dir}\`), retrain, or use the shipped model`);
   const neighbours = hits.map((h, r): Neighbour => {
     const s = specAt(qm, h.index);
     const n: Neighbour = { rank: r + 1, index: h.index, distance: h.distance, arch: archOf(s), spec: s };

@@ -1,7 +1,7 @@
 /**
  * The search loop (issue 4): one strategy, one objective, ask/tell until the budget is spent.
  *
- * Budget accounting follows §5.3 of the arch2vec notes: a seed keeps querying while its cumulative
+ * Budget accounting follows docs/reference-notes.md §5.3: a seed keeps querying while its cumulative
  * cost (simulated training seconds for the benchmark, wall seconds for a command) is below the
  * budget, so the query that crosses it still counts (the reference's `while total < budget`); with
  * `maxEvals` it also stops after that many evaluations. With a parallel objective (the command one),
@@ -19,7 +19,6 @@
  * `runSearch` is the whole request, shared by `arch2vec search` and the engine's `engine/search`:
  * parameters → pool (+ the model's embedding table for bo / rl) → objective → seeds → summary.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
@@ -37,6 +36,7 @@ import {
   BenchmarkObjective, CommandObjective, fileObservations, isNb201Dataset, NB201_DATASETS,
   type Objective, type SearchEvaluation,
 } from './objectives';
+import { evaluatorFingerprint } from './objectives/fingerprint';
 import { createNb201Pool } from './pool';
 import { createStrategy } from './strategies';
 import { constrainStrategy, nb201WithinCost, restrictPool } from './costConstraint';
@@ -186,10 +186,13 @@ export interface RunSearchOptions {
   deps?: SearchDeps;
 }
 
-/** The default results log of a command search: one file per command template under $ARCH2VEC_HOME/searches. */
-export function defaultCommandLog(command: string): string {
-  const h = createHash('sha256').update(command).digest('hex').slice(0, 12);
-  return join(arch2vecHome(), 'searches', `command-${h}.jsonl`);
+/**
+ * The default results log of a command search: one file per evaluator under $ARCH2VEC_HOME/searches,
+ * keyed by what decides a result: working directory, command template and the content of the files the
+ * command names (objectives/fingerprint.ts). Another project or an edited train.py gets another log.
+ */
+export function defaultCommandLog(command: string, cwd: string = process.cwd()): string {
+  return join(arch2vecHome(), 'searches', `command-${evaluatorFingerprint(command, cwd).id.slice(0, 16)}.jsonl`);
 }
 
 const nb201Spec = (index: number): Extract<CellSpec, { space: 'nasbench201' }> => ({ space: 'nasbench201', ops: nb201OpsAt(index) });
@@ -209,6 +212,8 @@ function record(ev: SearchEvaluation): SearchEvaluationRecord {
   const r: SearchEvaluationRecord = { index: ev.index, reward: num(ev.reward), val: num(ev.val), test: num(ev.report), cost: ev.cost };
   if (ev.error) r.error = ev.error;
   if (ev.reused) r.reused = true;
+  if (ev.reusedFrom) r.reusedFrom = ev.reusedFrom;
+  if (ev.warning) r.warning = ev.warning;
   return r;
 }
 
@@ -306,7 +311,8 @@ function searchObjective(req: SearchRequest): Objective {
   if (req.objective === 'benchmark') return new BenchmarkObjective({ dataset: req.dataset as SearchDatasetName, table: p.table });
   if (!p.command) throw new EngineError('badInput', "the command objective needs a command, e.g. --command 'python train.py {cell}'");
   return new CommandObjective({
-    command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command), cwd: p.cwd,
+    command: p.command, parallel: positive('parallel', p.parallel, true), timeout: positive('timeout', p.timeout, false), log: p.log ?? defaultCommandLog(p.command, p.cwd),
+    cwd: p.cwd, scale: p.scale, metricRegex: p.metricRegex, fresh: p.fresh === true, retryFailed: p.retryFailed === true,
   });
 }
 

@@ -6,7 +6,7 @@ import type { Arch2vecModel } from '../model/arch2vecModel';
 import type { GenerativeMetrics, ReconstructionMetrics } from '../../protocol/modelDir';
 import { decodedFingerprint, decodeSample, isStrictlyValid, isValidDecoded } from './validity';
 
-/** Held-out reconstruction in eval mode (z = μ), chunks of 500, as `get_val_acc_vae` (§3.1). */
+/** Held-out reconstruction in eval mode (z = μ), chunks of 500, as `get_val_acc_vae` (docs/reference-notes.md §3.1). */
 export async function reconstruction(model: Arch2vecModel, ds: Dataset, indices: Uint32Array, chunk = 500): Promise<ReconstructionMetrics> {
   const n = ds.nodes;
   const d = ds.opColumns;
@@ -45,7 +45,7 @@ export async function reconstruction(model: Arch2vecModel, ds: Dataset, indices:
 
 /**
  * Validity and uniqueness of `samples` latent points drawn per node position from N(mean, std) of the
- * epoch's training μ (§3.2), decoded in eval mode.
+ * epoch's training μ (docs/reference-notes.md §3.2), decoded in eval mode.
  */
 export async function validityUniqueness(model: Arch2vecModel, space: Dataset['space'], mean: Float32Array, std: Float32Array, samples: number, rng: Rng, chunk = 1000): Promise<GenerativeMetrics> {
   const { nodes: n, opColumns: d, latent } = model.config;

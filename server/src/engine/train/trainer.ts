@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import type { BackendReport, EpochMetrics, GenerativeMetrics, ModelDirConfig, PretrainProgress, SpaceId } from '../../protocol';
 import type { Dataset, ProgressFn } from '../data/dataset';
+import { ensureDir } from '../data/atomicWrite';
 import { DARTS_REFERENCE_POOL } from '../data/dartsSample';
 import { ENGINE_SPACES } from '../spaces';
 import { Rng } from '../data/random';
@@ -15,10 +15,9 @@ import type { NamedTensor } from '../store/tensorFile';
 import { reconstruction, validityUniqueness } from './metrics';
 import { defaultThreads, ParallelStepper, type TrainingStepper } from './parallel';
 import { DeviceStepper } from './step';
+import { VERSION } from '../../version';
 import { FoldedEncoder } from '../query/foldedEncoder';
 
-declare const __VERSION__: string;
-const VERSION = typeof __VERSION__ === 'string' ? __VERSION__ : 'dev';
 
 export interface PretrainOptions {
   space: SpaceId;
@@ -82,14 +81,14 @@ function configKey(space: SpaceId, train: TrainConfig, id: string): string {
 }
 
 /**
- * Pretrains arch2vec on a whole search space: the reference protocol (§2.3, §3) with progress,
+ * Pretrains arch2vec on a whole search space: the reference protocol (docs/reference-notes.md §2.3, §3) with progress,
  * cancellation (checkpoint written, resumable), an atomic checkpoint every epoch, per-epoch metrics,
  * and finally the embedding table of every cell in the space.
  */
 export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDirConfig; metrics: EpochMetrics[] }> {
   const train: TrainConfig = { ...DEFAULT_TRAIN, ...opts.train };
   const report = (p: PretrainProgress) => opts.onProgress?.(p);
-  mkdirSync(opts.modelDir, { recursive: true });
+  ensureDir(opts.modelDir);
 
   report({ phase: 'data', epoch: 0, epochs: train.epochs, step: 0, steps: 0, message: `loading ${opts.space} training data` });
   const dartsPool = opts.dartsPool ?? DARTS_REFERENCE_POOL;
@@ -149,7 +148,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
 
   try {
     for (let epoch = startEpoch; epoch < train.epochs; epoch++) {
-      // The reference trains epochs 2..N in eval mode by accident (§2.3); reproduce only on request.
+      // The reference trains epochs 2..N in eval mode by accident (docs/reference-notes.md §2.3); reproduce only on request.
       const mode = train.referenceEvalModeQuirk && epoch > 0 ? 'eval' : 'train';
       if (startBatch === 0) stepper.resetEpochStats();
       const t0 = performance.now();

@@ -4,7 +4,7 @@ import { NB101_ONEHOT_OPS, nb101Violations, prune } from '../../core/spaces/nasb
 import { NB201_ADJACENCY } from '../../core/spaces/nasbench201';
 
 /**
- * Validity of a decoded graph exactly as the reference judges it (§3.2), quirks included: NB101 runs
+ * Validity of a decoded graph exactly as the reference judges it (docs/reference-notes.md §3.2), quirks included: NB101 runs
  * the benchmark's own rules on the 7-node graph (so index 6 must decode as `output`); NB201 looks only
  * at op labels of nodes 0 and 2..7 (node 1 unchecked, adjacency ignored); DARTS checks labels and that
  * each op-node pair has an in-edge from an allowed earlier node.

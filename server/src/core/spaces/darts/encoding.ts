@@ -12,7 +12,7 @@ export const DARTS_NODES = 11;
 /** (op, input) pairs; pairs 2b and 2b+1 feed intermediate node b (DARTS node 2+b); input < 2 + b. */
 export type { Genotype };
 
-/** The 11-node op-on-node graph arch2vec builds (§1.4): a block source feeds both of its op-nodes. */
+/** The 11-node op-on-node graph arch2vec builds (docs/reference-notes.md §1.4): a block source feeds both of its op-nodes. */
 export function dartsGraph(g: Genotype): { matrix: Matrix; labels: number[] } {
   const matrix = zeros(DARTS_NODES);
   const labels = [0, 1];

@@ -5,7 +5,7 @@ export const NB101_MAX_VERTICES = 7;
 export const NB101_MAX_EDGES = 9;
 /** Interior ops, in NAS-Bench-101's canonical order (the order its hash labels use). */
 export const NB101_CANONICAL_OPS = ['conv3x3-bn-relu', 'conv1x1-bn-relu', 'maxpool3x3'] as const;
-/** arch2vec's one-hot column order (§1.2): input, conv1x1, conv3x3, maxpool, output. */
+/** arch2vec's one-hot column order (docs/reference-notes.md §1.2): input, conv1x1, conv3x3, maxpool, output. */
 export const NB101_ONEHOT_OPS = ['input', 'conv1x1-bn-relu', 'conv3x3-bn-relu', 'maxpool3x3', 'output'] as const;
 export const NB101_OPS: readonly string[] = ['input', ...NB101_CANONICAL_OPS, 'output'];
 
@@ -46,10 +46,6 @@ export function nb101Hash(pruned: Nb101Cell): string {
   return hashModule(pruned.matrix, labels);
 }
 
-export function nb101Edges(m: Matrix): number {
-  return edgeCount(m);
-}
-
 /** The `api._check_spec` rules on a pruned cell; returns the reasons it is not in the benchmark. */
 export function nb101Violations(pruned: PruneResult): string[] {
   if (!pruned.valid) return ['input is not connected to output'];
@@ -67,7 +63,7 @@ export function nb101Violations(pruned: PruneResult): string[] {
 }
 
 /**
- * arch2vec's fixed-size encoding (§1.2): the pruned V×V matrix padded with zero rows/columns to 7×7,
+ * arch2vec's fixed-size encoding (docs/reference-notes.md §1.2): the pruned V×V matrix padded with zero rows/columns to 7×7,
  * 7×5 one-hot ops with all-zero rows for padding. The output stays at index V-1.
  */
 export function encodeNb101(pruned: Nb101Cell): { adjacency: Matrix; ops: number[][] } {

@@ -6,7 +6,7 @@ export { formatArch, NB201_EDGES } from './notation';
 
 /** NAS-Bench-201's own op order; an arch's code is its 6 edge ops as base-5 digits in this order. */
 export const NB201_OPS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3'] as const;
-/** arch2vec's one-hot column order (§1.3). */
+/** arch2vec's one-hot column order (docs/reference-notes.md §1.3). */
 export const NB201_ONEHOT_OPS = ['input', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_3x3', 'skip_connect', 'none', 'output'] as const;
 export const NB201_SIZE = 15625;
 

@@ -1,6 +1,6 @@
 /**
  * `--objective benchmark`: NAS-Bench-201 looked up in a table (the shipped one, or `--table FILE` in
- * the same format, row = NB201 index), exactly as §5.3 of the arch2vec notes: the strategy is told a
+ * the same format, row = NB201 index), exactly as docs/reference-notes.md §5.3: the strategy is told a
  * validation accuracy, the budget counts simulated training seconds per query, and the number
  * reported for the best-by-validation cell is its (trial-averaged, 200-epoch) test accuracy.
  *
@@ -48,7 +48,7 @@ interface DatasetColumns {
   label: string;
 }
 
-/** The mapping documented above; the paper's budgets (§5.3, run_scripts/run_*_nasbench201_*.sh). */
+/** The mapping documented above; the paper's budgets (docs/reference-notes.md §5.3, run_scripts/run_*_nasbench201_*.sh). */
 export const NB201_BENCHMARK: Record<Nb201Dataset, DatasetColumns> = {
   cifar10: { reward: 'hp12_cifar10_valid_valid_acc', val: ['cifar10_valid_valid_acc'], test: 'cifar10_test_acc', cost: 'arch2vec_time_cost_est', budget: PAPER_BUDGETS.cifar10, label: 'CIFAR-10' },
   cifar100: { reward: 'hp12_cifar100_valid_acc', val: ['cifar100_valid_acc'], test: 'cifar100_test_acc', cost: 'arch2vec_time_cost_est_cifar100', budget: PAPER_BUDGETS.cifar100, label: 'CIFAR-100' },

@@ -17,6 +17,10 @@ export interface SearchEvaluation extends Evaluation {
   seconds?: number;
   /** Taken from the results log of an earlier run instead of being run again. */
   reused?: boolean;
+  /** Where a reused evaluation came from: `LOG:LINE (evaluated AT)` and anything that differs now. */
+  reusedFrom?: string;
+  /** Something the user should know that did not fail the evaluation (e.g. the log write failed). */
+  warning?: string;
 }
 
 export interface Objective {

@@ -1,5 +1,5 @@
 /**
- * arch2vec-BO (`bo`, §5.2 of the arch2vec notes): Bayesian optimisation over the embedded pool with
+ * arch2vec-BO (`bo`, docs/reference-notes.md §5.2): Bayesian optimisation over the embedded pool with
  * a DNGO surrogate (dngo.ts) and expected improvement.
  *
  *  - Initial design: `initSize` (16) uniformly random cells.

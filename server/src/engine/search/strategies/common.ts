@@ -74,13 +74,6 @@ export function* freshObservations(pool: SearchPool, told: Visited, observations
   }
 }
 
-/** Copies row `i` of the pool's embedding table into `out` (length dim) as float64. */
-export function embeddingRow(pool: SearchPool, i: number, out: Float64Array): Float64Array {
-  const d = pool.dim;
-  for (let k = 0; k < d; k++) out[k] = pool.embeddings[i * d + k];
-  return out;
-}
-
 /** Derives an independent sub-stream seed, so e.g. BO's design and its network init never share draws. */
 export function subSeed(seed: number, stream: number): number {
   let z = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca6b)) >>> 0;

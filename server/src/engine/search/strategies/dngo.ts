@@ -1,5 +1,5 @@
 /**
- * DNGO (Snoek et al. 2015) as arch2vec-BO uses it through pybnn (§5.2 of the arch2vec notes):
+ * DNGO (Snoek et al. 2015) as arch2vec-BO uses it through pybnn (docs/reference-notes.md §5.2):
  *
  *  1. an MLP  x(16) → Linear → tanh(128) → Linear → y (tanh: see fastTanh), inputs standardised on the current training
  *     set, outputs NOT normalised; 100 epochs of Adam (lr 0.01), minibatches of 10 in a fresh random
@@ -19,7 +19,7 @@
  * so a fit is reproducible.
  */
 import type { Rng } from '../../data/random';
-import { FlatAdam } from './adam';
+import { FlatAdam } from './flatAdam';
 import { symmetricEigen } from './linalg';
 import { nelderMead } from './nelderMead';
 

@@ -1,5 +1,5 @@
 /**
- * arch2vec-RL (`rl`, §5.1 of the arch2vec notes): REINFORCE over the latent space.
+ * arch2vec-RL (`rl`, docs/reference-notes.md §5.1): REINFORCE over the latent space.
  *
  *  - Start: one uniformly random pool cell is the initial state; it is marked visited and its
  *    reward is never asked for (the reference charges neither its time nor records its reward).
@@ -26,7 +26,7 @@
  */
 import { Rng } from '../../data/random';
 import type { Observation, SearchStrategy, StrategyOptions } from '../types';
-import { FlatAdam } from './adam';
+import { FlatAdam } from './flatAdam';
 import { askCount, freshObservations, requireEmbeddings, subSeed, Visited } from './common';
 import { LstmPolicy } from './lstmPolicy';
 

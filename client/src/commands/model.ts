@@ -1,22 +1,22 @@
 /** Pretraining, embedding the file, the latent-space map and the compute backend: the engine's own commands. */
 import * as vscode from 'vscode';
-import type { BackendRequest, EngineMapResult, PretrainProgress, SpaceName } from '../../../server/src/protocol';
+import type { BackendRequest, EngineMapResult, PretrainProgress, SpaceId } from '../../../server/src/protocol';
 import type { MapState } from '../../../webview/src/messages';
 import { type App, cellsDocument, documentCells, settings, showError } from '../app';
 import { trainedModels } from '../../../server/src/engine/paths';
 import { EngineRequestError } from '../engineHost';
 import { BACKEND_CHOICES, SPACES } from '../settings';
 
-const SPACE_TITLES: Record<SpaceName, string> = { nasbench101: 'NAS-Bench-101', nasbench201: 'NAS-Bench-201', darts: 'DARTS' };
+const SPACE_TITLES: Record<SpaceId, string> = { nasbench101: 'NAS-Bench-101', nasbench201: 'NAS-Bench-201', darts: 'DARTS' };
 
-async function pickSpace(title: string, preferred?: SpaceName | null): Promise<SpaceName | undefined> {
+async function pickSpace(title: string, preferred?: SpaceId | null): Promise<SpaceId | undefined> {
   const items = SPACES.map((s) => ({ label: SPACE_TITLES[s], description: s, space: s, picked: s === preferred }));
   items.sort((a, b) => Number(b.picked) - Number(a.picked));
   return (await vscode.window.showQuickPick(items, { title }))?.space;
 }
 
 /** The space of the active .cells file's cell at the cursor (or its first cell), if any. */
-async function activeSpace(app: App): Promise<SpaceName | null> {
+async function activeSpace(app: App): Promise<SpaceId | null> {
   const doc = await cellsDocument();
   if (!doc) return null;
   try {
@@ -43,7 +43,7 @@ function describeProgress(p: PretrainProgress): { message: string; percent?: num
 }
 
 export async function pretrain(app: App, spaceArg?: unknown): Promise<void> {
-  const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceName) : await pickSpace('Pretrain an arch2vec model for which space?', await activeSpace(app));
+  const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceId) : await pickSpace('Pretrain an arch2vec model for which space?', await activeSpace(app));
   if (!space) return;
   const s = settings();
   const epochsText = await vscode.window.showInputBox({
@@ -123,7 +123,7 @@ export async function embedFile(app: App, uriArg?: unknown): Promise<void> {
 export async function openLatentMap(app: App, spaceArg?: unknown): Promise<void> {
   const doc = await cellsDocument();
   const s = settings(doc?.uri);
-  const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceName) : (await activeSpace(app)) ?? (await pickSpace('Latent-space map of which space?', 'nasbench201'));
+  const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceId) : (await activeSpace(app)) ?? (await pickSpace('Latent-space map of which space?', 'nasbench201'));
   if (!space) return;
   let r: EngineMapResult;
   try {
