@@ -697,7 +697,7 @@ test('the CLI and the server report the same diagnostics on every example and on
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-agree-'));
   const mistakes = path.join(dir, 'mistakes.cells');
   fs.writeFileSync(mistakes, NB101_MISTAKES);
-  const files = [...fs.readdirSync(path.join(ROOT, 'examples')).map((f) => path.join(ROOT, 'examples', f)), mistakes];
+  const files = [...fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.cells')).map((f) => path.join(ROOT, 'examples', f)), mistakes];
   const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'validate', '--json', ...files], { encoding: 'utf8' });
   const rows = JSON.parse(cli.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }[];
   const SEVERITY_NAME: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };
