@@ -371,9 +371,12 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   }
 });
 
-/** The editor line of a cell's header (the whole line: the name's token may be split by decorations). */
+/**
+ * The editor line of a cell's header (the whole line: the name's token may be split by decorations), in
+ * any editor: right after a webview's Insert the focused group can still be the webview's.
+ */
 function headerLine(wb: Workbench, name: string): Locator {
-  return wb.editor.locator('.view-line', { hasText: new RegExp(`^cell\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+  return wb.page.locator('.monaco-editor .view-line', { hasText: new RegExp(`^cell\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
 }
 
 /** The "CIFAR-10 validation, 200 ep" value (as printed, without %) of each element's accuracy list. */
