@@ -1,7 +1,8 @@
 /**
  * `npm run screenshots`: the three webview pages with real data (shipped NB201 model and table, real
  * benchmark searches) in VS Code's Dark Modern and Light Modern themes, written to
- * docs/<page>-<theme>.png (1000×700). Uses the test harness, so what is pictured is what is tested.
+ * docs/<page>-<theme>.png (1000×700), and the search view at side-panel width as docs/search-500-<theme>.png
+ * (500×900). Uses the test harness, so what is pictured is what is tested.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,17 @@ async function main() {
         await p.page.close();
       }
     }
+    // The search view at side-panel width (cards), as a user with the editor beside it sees it.
+    for (const theme of ['dark', 'light'] as ThemeName[]) {
+      const p = await harness.open('suggestions', { theme, width: 500, height: 900 });
+      await p.send({ type: 'state', state: states.suggestions });
+      await settle(p, 'suggestions');
+      const file = join(OUT, `search-500-${theme}.png`);
+      await p.page.screenshot({ path: file });
+      if (p.problems.length) throw new Error(`search at 500 px (${theme}): ${p.problems.join('; ')}`);
+      console.log(file);
+      await p.page.close();
+    }
   } finally {
     await harness.close();
   }
@@ -44,7 +56,7 @@ async function main() {
 /** Waits until the page has drawn; on the map, also hovers a point and answers its pointInfo like the host. */
 async function settle(p: WebviewPage, view: ViewKind) {
   if (view === 'neighbours') await p.page.locator('.card').first().waitFor();
-  if (view === 'suggestions') await p.page.locator('vscode-table-row').first().waitFor();
+  if (view === 'suggestions') await p.page.locator('li.result').first().waitFor();
   if (view !== 'map') return;
   await p.page.locator('.projection').waitFor();
   await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');

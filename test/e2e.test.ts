@@ -62,6 +62,43 @@ const SIMILAR_COLUMN = 'cifar10_valid_valid_acc';
 const SEARCH_STRATEGIES = [{ id: 're', label: 'Regularised evolution' }, { id: 'rs', label: 'Random search' }] as const;
 const SEARCH_BUDGET = 8000;
 
+/**
+ * Typed key by key into an empty file: two NB101 cells and one NB201 cell. `⏎` is Enter, `⇥` Tab (accepts
+ * the completion the pause opened), `⇤` Shift+Tab; the indentation comes from the language configuration
+ * (Enter after `cell NAME` and `matrix:` indents, Enter on a blank line goes back to column 0), never typed.
+ * Each Enter and Tab follows a pause long enough for completions to show: Enter must still break the line.
+ */
+const TYPED_FILE = 'typed.cells';
+const TYPED_KEYS = [
+  'space nasbench101⏎', '⏎',
+  'cell first⏎', 'ops: input conv3x3-bn-relu maxpool3x3 output⏎', 'matrix:⏎',
+  '0 1 1 0⏎', '0 0 0 1⏎', '0 0 0 1⏎', '0 0 0 0⏎', '⇤', 'accu⇥', '93.5⏎', '⏎',
+  'cell second⏎', 'ops: input conv1x1-bn-relu output⏎', 'matrix:⏎', '0 1 0⏎', '0 0 1⏎', '0 0 0⏎', '⏎',
+  'cell third⏎', 'space: nasbench201⏎', 'arch: |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|⏎',
+];
+const TYPED_TEXT = `space nasbench101
+
+cell first
+  ops: input conv3x3-bn-relu maxpool3x3 output
+  matrix:
+    0 1 1 0
+    0 0 0 1
+    0 0 0 1
+    0 0 0 0
+  accuracy: 93.5
+
+cell second
+  ops: input conv1x1-bn-relu output
+  matrix:
+    0 1 0
+    0 0 1
+    0 0 0
+
+cell third
+  space: nasbench201
+  arch: |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|
+`;
+
 const installMissing = missingInstallPrerequisites();
 const unmet = [chromiumMissing(), installMissing.length ? `installing code-server needs ${installMissing.join(', ')}` : undefined]
   .filter(Boolean).join('; ');
@@ -88,7 +125,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-e2e-'));
     const vsix = packageExtension(scratch);
-    const files: Record<string, string> = { [BROKEN_FILE]: BROKEN_TEXT, [SIMILAR_FILE]: SIMILAR_TEXT };
+    const files: Record<string, string> = { [BROKEN_FILE]: BROKEN_TEXT, [SIMILAR_FILE]: SIMILAR_TEXT, [TYPED_FILE]: '' };
     for (const f of fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.cells'))) {
       files[f] = fs.readFileSync(path.join(REPO, 'examples', f), 'utf8');
     }
@@ -112,13 +149,53 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   });
 
   /** A step of the scenario; when it fails, the workbench's screenshot and the logs are kept. */
-  const step = (name: string, body: (t: TestContext) => Promise<void>) => test(name, { timeout: 90_000 }, async (t) => {
+  const step = (name: string, body: (t: TestContext) => Promise<void>, timeout = 90_000) => test(name, { timeout }, async (t) => {
     try {
       await body(t);
     } catch (e) {
       await saveArtifacts(name, wb, server);
       throw e;
     }
+  });
+
+  step('typing two NB101 cells and an NB201 cell key by key, with pauses, Enter and Tab, gives the file as meant and no problems', async () => {
+    await wb.openFile(TYPED_FILE);
+    await wb.editor.locator('.view-lines').click();
+    const keyboard = wb.page.keyboard;
+    for (const [n, chunk] of TYPED_KEYS.entries()) {
+      if (n % 6 === 0) console.log(`# typing: ${chunk}`);
+      for (const part of chunk.split(/([⏎⇥⇤])/u).filter(Boolean)) {
+        if (part === '⇥') {
+          // Tab accepts what the list offers: wait for it as a person would, then take the first item.
+          await wb.page.locator('.suggest-widget.visible .monaco-list-row.focused').waitFor({ timeout: 15_000 });
+          await keyboard.press('Tab');
+        } else if (part === '⏎' || part === '⇤') {
+          await wb.page.waitForTimeout(600); // a person's pause: completions (if any) are showing now
+          await keyboard.press(part === '⏎' ? 'Enter' : 'Shift+Tab');
+        } else {
+          await keyboard.type(part, { delay: 35 });
+        }
+      }
+    }
+    await wb.save();
+    const typed = fs.readFileSync(workspaceFile(TYPED_FILE), 'utf8').replace(/[ \t]+$/gm, '');
+    assert.equal(typed.replace(/\n+$/, '\n'), TYPED_TEXT, 'the text typed, indented by the editor, nothing swallowed or completed into it');
+    assert.deepEqual(cliJson<CliDiagnostic[]>('validate', workspaceFile(TYPED_FILE)), [], 'the CLI finds nothing to report');
+    // The editor agrees: once the lenses of the last cell show, the analysis is current; no squiggles.
+    await wb.codeLens('third', 'neighbours');
+    assert.equal(await wb.editor.locator('.squiggly-error, .squiggly-warning, .squiggly-info').count(), 0, 'no diagnostics in the editor');
+  }, 240_000); // about 400 keystrokes and 25 pauses on a loaded 2-core machine
+
+  step('"Open Example" opens the getting-started cells as a new file that validates', async () => {
+    // Once the workbench has loaded the extension's contributions (opening a .cells file makes sure of it).
+    await wb.openFile(BROKEN_FILE);
+    await wb.runCommand('arch2vec: Open Example', { opensQuickInput: true });
+    await wb.pick('arch2vec: open an example', 'Getting started');
+    await wb.page.locator('.tabs-container .tab.active', { hasText: /Untitled-\d/ }).waitFor(); // titled by its first line
+    await headerLine(wb, 'resnet_like').waitFor();
+    // Valid like the shipped file: CodeLenses show over its cells and nothing is underlined.
+    await wb.codeLens('nb201_best', 'neighbours');
+    assert.equal(await wb.editor.locator('.squiggly-error').count(), 0);
   });
 
   step('an unknown op shows in the Problems view with its message and code', async () => {
@@ -168,7 +245,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const card = wb.webview(EXTENSION_ID).locator(`li.card[data-index="${pick.index}"]`);
     await card.locator('[data-action="insert"]').click();
     // The host appends the cell and shows it: its header appears in the (now modified) editor.
-    await wb.token(await card.locator('.title').innerText()).waitFor();
+    await headerLine(wb, (await card.locator('.title strong').innerText()).trim()).waitFor();
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: NB201_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
@@ -191,7 +268,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const shown = await cards.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index'))));
     assert.deepEqual(shown, expected.map((n) => n.index), 'the CLI\'s better neighbours, best first');
     for (const n of expected) assert.ok(n.acc > base, `cell ${n.index}: ${n.acc} > ${base}`);
-    // What the page prints ("CIFAR-10-valid valid" of the query and of every card) is the table's value.
+    // What the page prints ("CIFAR-10 validation, 200 ep" of the query and of every card) is the table's value.
     assert.deepEqual(await shownAccuracy(view.locator('section.query')), [base.toFixed(2)]);
     assert.deepEqual(await shownAccuracy(cards), expected.map((n) => n.acc.toFixed(2)));
     similarShown = true;
@@ -203,7 +280,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const card = wb.webview(EXTENSION_ID).locator('li.card[data-index]').first();
     const index = await card.getAttribute('data-index');
     await card.locator('[data-action="insert"]').click();
-    await wb.token(await card.locator('.title').innerText()).waitFor();
+    await headerLine(wb, (await card.locator('.title strong').innerText()).trim()).waitFor();
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: SIMILAR_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(SIMILAR_FILE)).map((h) => h.id);
@@ -244,21 +321,22 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     });
     assert.equal(curvePixels.length, runs.length);
     for (const [i, n] of curvePixels.entries()) assert.ok(n >= 50, `the ${runs[i].label} curve is drawn (${n} pixels of its colour)`);
-    // The table: the cell each strategy found, best reward first.
-    const rows = view.locator('vscode-table-row[data-index]');
-    const expectedRows = [...bests].sort((a, b) => b.reward - a.reward).map((b) => String(b.index));
-    await rows.nth(expectedRows.length - 1).waitFor();
-    assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => el.getAttribute('data-index'))), expectedRows);
+    // The cells found: per strategy its top cells, the one the CLI reports as best first.
+    for (const r of runs) {
+      const first = view.locator(`section.strategy-results[data-strategy="${r.id}"] li.result`).first();
+      await first.waitFor();
+      assert.equal(await first.getAttribute('data-index'), String(r.run.best.index), `${r.label}: its best cell heads its list`);
+    }
     searchShown = true;
   });
 
   step('"Insert" on the first suggested cell adds it to the file, which stays valid', async (t) => {
     if (!searchShown) return t.skip('needs the Search view of the step before');
     const cellsBefore = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
-    const row = wb.webview(EXTENSION_ID).locator('vscode-table-row[data-index]').first();
+    const row = wb.webview(EXTENSION_ID).locator('li.result[data-index]').first();
     const index = (await row.getAttribute('data-index'))!;
     await row.locator('[data-action="insert"]').click();
-    await wb.token(`nb201_${index}`).waitFor();
+    await headerLine(wb, `nb201_${index}`).waitFor();
     await wb.page.locator('.tabs-container .tab.active.dirty', { hasText: NB201_FILE }).waitFor();
     await wb.save();
     const ids = cliJson<CliHash[]>('hash', workspaceFile(NB201_FILE)).map((h) => h.id);
@@ -293,10 +371,18 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   }
 });
 
-/** The "CIFAR-10-valid valid" value (as printed, without %) of each element's accuracy list. */
+/**
+ * The editor line of a cell's header (the whole line: the name's token may be split by decorations), in
+ * any editor: right after a webview's Insert the focused group can still be the webview's.
+ */
+function headerLine(wb: Workbench, name: string): Locator {
+  return wb.page.locator('.monaco-editor .view-line', { hasText: new RegExp(`^cell\\s+${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*$`) }).first();
+}
+
+/** The "CIFAR-10 validation, 200 ep" value (as printed, without %) of each element's accuracy list. */
 function shownAccuracy(within: Locator): Promise<string[]> {
   return within.evaluateAll((els) => els.map((el) => {
-    const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === 'CIFAR-10-valid valid');
+    const dt = [...el.querySelectorAll('dt')].find((d) => d.textContent?.trim() === 'CIFAR-10 validation, 200 ep');
     return dt?.nextElementSibling?.textContent?.replace(/%$/, '') ?? '(none)';
   }));
 }

@@ -262,6 +262,96 @@ test('quick fix for unknown-op replaces exactly the op token', async () => {
   client.close(uri);
 });
 
+test('a `cell` typed under an indented block: one bad-indentation error whose quick fix outdents it; the file is then clean', async () => {
+  const uri = uriFor('indented-cell');
+  const text = [
+    'cell first',
+    '  ops: input conv3x3-bn-relu output',
+    '  matrix:',
+    '    0 1 0',
+    '    0 0 1',
+    '    0 0 0',
+    '  cell second',
+    '  ops: input maxpool3x3 output',
+    '  matrix:',
+    '    0 1 0',
+    '    0 0 1',
+    '    0 0 0',
+    '',
+  ].join('\n');
+  const pub = await client.openAndWait(uri, text);
+  assert.deepEqual(pub.diagnostics.map(shape), [{ code: 'bad-indentation', severity: SEV.error, range: r(6, 2, 6, 13) }]);
+  const [d] = pub.diagnostics;
+  const fixes = asActions(await client.codeActions(uri, d.range, [d])).filter((a) => a.kind === 'quickfix');
+  assert.equal(fixes.length, 1);
+  assert.equal(fixes[0].isPreferred, true);
+  assert.deepEqual(editsFor(fixes[0], uri), [{ range: r(6, 0, 6, 2), newText: '' }]);
+  const v = client.applyEdits(uri, editsFor(fixes[0], uri));
+  assert.deepEqual((await client.waitForDiagnostics(uri, v)).diagnostics, []);
+  client.close(uri);
+});
+
+test('typing `cell ` on an indented line moves it to column 0 (on-type formatting at the space), nowhere else', async () => {
+  const uri = uriFor('ontype');
+  const text = 'cell a\n  ops: input output\n  matrix:\n    0 1\n    0 0\n    cell \n  accuracy: 9 \n';
+  await client.openAndWait(uri, text);
+  const caps = client.initializeResult!.capabilities;
+  assert.equal(caps.documentOnTypeFormattingProvider?.firstTriggerCharacter, ' ');
+  const onType = (line: number, character: number) => client.request<TextEdit[] | null>('textDocument/onTypeFormatting',
+    { textDocument: { uri }, position: { line, character }, ch: ' ', options: { tabSize: 2, insertSpaces: true } });
+  assert.deepEqual(await onType(5, 9), [{ range: r(5, 0, 5, 4), newText: '' }]);
+  assert.deepEqual(await onType(6, 14), [], 'a space in a value');
+  assert.deepEqual(await onType(0, 5), [], 'already at column 0');
+  client.close(uri);
+});
+
+test('completion only where wanted: nothing for a cell name, a value or a matrix row; keys at the start of an indented line; spaces after `space`', async () => {
+  const uri = uriFor('completion-where');
+  const text = [
+    'space nasbench101',                 // 0
+    'cell a',                            // 1  cell name being typed: nothing
+    '  ops: input conv3x3-bn-relu output', // 2
+    '  matrix:',                         // 3
+    '    0 1 0',                         // 4  matrix row: nothing
+    '    0 0 1',
+    '    0 0 0',
+    '  acc',                             // 7  a key being typed: the keys
+    '  accuracy: 9',                     // 8  a value: nothing
+    'space ',                            // 9  spaces
+    '',
+  ].join('\n');
+  await client.openAndWait(uri, text);
+  assert.deepEqual(items(await client.completion(uri, 1, 5)), [], 'after `cell `');
+  assert.deepEqual(items(await client.completion(uri, 1, 6)), [], 'on the cell name');
+  assert.deepEqual(items(await client.completion(uri, 4, 5)), [], 'in a matrix row');
+  assert.deepEqual(items(await client.completion(uri, 4, 9)), [], 'at the end of a matrix row');
+  assert.deepEqual(items(await client.completion(uri, 8, 14)), [], 'in a metric value');
+  const keyList = await client.completion(uri, 7, 5);
+  // Asked again on every keystroke: a cached list would be re-filtered against `cell b` and match "cell (nasbench101)".
+  assert.equal((keyList as CompletionList).isIncomplete, true);
+  const keys = items(keyList).map((i) => i.label);
+  assert.ok(keys.includes('val_accuracy') && !keys.includes('accuracy') && !keys.includes('ops') && !keys.includes('matrix'), `the keys the cell still lacks: ${keys.join(',')}`);
+  const ops = items(await client.completion(uri, 2, 35)).map((i) => i.label);
+  assert.ok(ops.includes('output'), 'ops after `ops:` (the exact op typed matches, so Enter on it adds no text)');
+  assert.deepEqual(items(await client.completion(uri, 9, 6)).map((i) => i.label), ['nasbench101', 'nasbench201', 'darts']);
+  client.close(uri);
+
+  // NB201: ops where an edge starts, nothing where `+` or the end of the string comes next.
+  const uri2 = uriFor('completion-arch');
+  const arch = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|';
+  await client.openAndWait(uri2, `cell c\n  space: nasbench201\n  arch: ${arch}\n`);
+  const at = async (prefix: string) => items(await client.completion(uri2, 2, 8 + prefix.length)).length > 0;
+  assert.equal(await at('|'), true);
+  assert.equal(await at('|nor_c'), true, 'an op being typed');
+  assert.equal(await at('|nor_conv_3x3~0|'), false, 'node 1 is complete: `+` comes next');
+  assert.equal(await at('|nor_conv_3x3~0|+'), false);
+  assert.equal(await at('|nor_conv_3x3~0|+|'), true);
+  assert.equal(await at('|nor_conv_3x3~0|+|nor_conv_3x3~0|'), true, 'node 2 has one edge of two');
+  assert.equal(await at('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~'), false, 'a source index');
+  assert.equal(await at(arch), false, 'the string is complete: Enter ends the line');
+  client.close(uri2);
+});
+
 test('prune quick fix rewrites ops and matrix; the result validates clean', async () => {
   const uri = uriFor('prune');
   const text = [
@@ -607,7 +697,7 @@ test('the CLI and the server report the same diagnostics on every example and on
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-agree-'));
   const mistakes = path.join(dir, 'mistakes.cells');
   fs.writeFileSync(mistakes, NB101_MISTAKES);
-  const files = [...fs.readdirSync(path.join(ROOT, 'examples')).map((f) => path.join(ROOT, 'examples', f)), mistakes];
+  const files = [...fs.readdirSync(path.join(ROOT, 'examples')).filter((f) => f.endsWith('.cells')).map((f) => path.join(ROOT, 'examples', f)), mistakes];
   const cli = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), 'validate', '--json', ...files], { encoding: 'utf8' });
   const rows = JSON.parse(cli.stdout) as { file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; code: string; message: string }[];
   const SEVERITY_NAME: Record<number, string> = { 1: 'error', 2: 'warning', 3: 'info', 4: 'hint' };

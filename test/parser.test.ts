@@ -31,6 +31,28 @@ describe('parser', () => {
     assert.deepEqual(ok.properties[1].segments.map((s) => s.text), ['0 1', '0 0']);
   });
 
+  test('a `cell` typed under an indented block starts a new cell with one bad-indentation error, not a cascade', () => {
+    // What typing produces when Enter keeps the indentation: the new cell and its keys one level deeper.
+    const text = 'cell first\n  ops: input conv3x3-bn-relu output\n  matrix:\n    0 1 0\n    0 0 1\n    0 0 0\n  cell second\n    ops: input output\n    matrix:\n      0 1\n      0 0\n';
+    const doc = parseDocument(text);
+    assert.deepEqual(doc.diagnostics.map((d) => [d.code, d.severity, d.range]), [
+      ['bad-indentation', 'error', { start: { line: 6, character: 2 }, end: { line: 6, character: 13 } }],
+    ]);
+    assert.deepEqual(doc.diagnostics[0].fix, { kind: 'outdent' });
+    assert.deepEqual(doc.cells.map((c) => c.name?.text), ['first', 'second']);
+    assert.deepEqual(doc.cells[0].properties.map((p) => p.key.text), ['ops', 'matrix']);
+    assert.deepEqual(doc.cells[0].properties[1].segments.map((s) => s.text), ['0 1 0', '0 0 1', '0 0 0']);
+    assert.deepEqual(doc.cells[1].properties.map((p) => p.key.text), ['ops', 'matrix']);
+    assert.deepEqual(doc.cells[1].properties[1].segments.map((s) => s.text), ['0 1', '0 0']);
+    assert.equal(doc.lineInfo[6].kind, 'header');
+    // Deeper still (after a matrix row) and with its keys back at 2: the same single diagnostic.
+    const deeper = parseDocument('cell a\n  ops: input output\n  matrix:\n    0 1\n    0 0\n    cell b\n  ops: input output\n  matrix:\n    0 1\n    0 0\n');
+    assert.deepEqual(deeper.diagnostics.map((d) => [d.range.start.line, d.code]), [[5, 'bad-indentation']]);
+    assert.deepEqual(deeper.cells.map((c) => [c.name?.text, c.properties.length]), [['a', 2], ['b', 2]]);
+    // Only the keyword: `cells:` or `cellular` are not headers.
+    assert.equal(parseDocument('cell a\n  cells: 3\n').cells.length, 1);
+  });
+
   test('matrix forms: plain rows, bracket rows, nested brackets over lines', () => {
     const seg = (text: string, line = 0) => ({ text, line, start: 4 });
     const d: never[] = [];

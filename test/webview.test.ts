@@ -12,7 +12,7 @@ import type { CellSpec } from '../server/src/protocol';
 import { cellText, rowCellName, rowMetrics } from '../webview/src/cellText';
 import { parseColor, rampLut, rankScale } from '../webview/src/color';
 import { layers, layoutCell } from '../webview/src/dag';
-import { accuracyLabel } from '../webview/src/format';
+import { accuracyLabel, modelLabel } from '../webview/src/format';
 import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html';
 import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
 import { PointGrid } from '../webview/src/pointGrid';
@@ -171,9 +171,13 @@ describe('webview: pure modules', () => {
     assert.ok(Number.isNaN(scale.position(NaN)));
     assert.deepEqual([0, 0.5, 1].map((q) => scale.quantile(q)), [10, 90, 92]);
     assert.equal(rankScale(new Float32Array([NaN])).count, 0);
-    assert.equal(accuracyLabel('cifar10_test_acc'), 'CIFAR-10 test');
-    assert.equal(accuracyLabel('cifar10_valid_valid_acc'), 'CIFAR-10-valid valid');
-    assert.equal(accuracyLabel('hp12_imagenet16_120_test_acc'), 'ImageNet16-120 test (12 ep)');
+    assert.equal(accuracyLabel('cifar10_test_acc'), 'CIFAR-10 test, 200 ep');
+    assert.equal(accuracyLabel('cifar10_valid_valid_acc'), 'CIFAR-10 validation, 200 ep');
+    assert.equal(accuracyLabel('cifar10_valid_test_acc'), 'CIFAR-10 test (train/valid split), 200 ep');
+    assert.equal(accuracyLabel('hp12_cifar10_valid_valid_acc'), 'CIFAR-10 validation, 12 ep');
+    assert.equal(accuracyLabel('hp12_imagenet16_120_test_acc'), 'ImageNet16-120 test, 12 ep');
+    assert.equal(modelLabel('/ext/models/nasbench201', 'nasbench201'), 'shipped NB201 model');
+    assert.equal(modelLabel('/home/u/.arch2vec/models/nasbench101/2026-11-30T10-00-00Z-seed1', 'nasbench101'), 'NB101 model you trained (2026-11-30T10-00-00Z)');
   });
 });
 
@@ -289,28 +293,101 @@ describe('webview pages in Chromium', { skip }, () => {
     await p.waitForPosted((m) => m.type === 'cancelSearch', 'cancelSearch');
 
     await p.send({ type: 'state', state: done });
-    await p.page.locator('vscode-table-row').nth(done.suggestions.length - 1).waitFor();
-    assert.equal(await count(p, 'vscode-table-body vscode-table-row'), done.suggestions.length);
+    // Top-k per strategy: each strategy's section lists its seed's top cells, best reward first.
+    const perStrategy = done.series.map((x) => ({ strategy: x.strategy, top: x.top! }));
+    for (const { strategy, top } of perStrategy) {
+      assert.ok(top.length > 1, `${strategy}: the engine sent its top cells`);
+      const rows = p.page.locator(`section.strategy-results[data-strategy="${strategy}"] li.result`);
+      await rows.nth(top.length - 1).waitFor();
+      assert.deepEqual(await rows.evaluateAll((els) => els.map((el) => Number(el.getAttribute('data-index')))), top.map((c) => c.index));
+    }
     assert.equal(await count(p, 'vscode-progress-ring'), 0);
     assert.match(await p.page.locator('.status').textContent() ?? '', /^Done: \d+ evaluations/);
     assert.equal(await count(p, '.legend li'), done.series.length);
-    // Re-sending the same content must not rebuild the table.
-    await p.page.evaluate('document.querySelector("vscode-table").dataset.mark = "kept"');
+    // What is plotted and what is listed, in words: the 12-epoch reward vs the 200-epoch reported accuracies.
+    assert.equal(await p.page.locator('.caption').textContent(),
+      'y: best CIFAR-10 validation, 12 ep (the reward the search maximises) · x: simulated training seconds (the benchmark\'s cost per cell; the search\'s own time does not count)');
+    assert.equal(await p.page.locator('li.result .test').first().getAttribute('title'), 'CIFAR-10 test, 200 ep');
+    assert.equal(await count(p, '.summaries li'), perStrategy.length);
+    // Re-sending the same content must not rebuild the list.
+    await p.page.evaluate('document.querySelector(".strategy-results").dataset.mark = "kept"');
     for (let i = 0; i < 5; i++) await p.send({ type: 'state', state: { ...done } });
-    await p.page.waitForFunction('document.querySelectorAll("vscode-table[data-mark=kept]").length === 1');
+    await p.page.waitForFunction('document.querySelectorAll(".strategy-results[data-mark=kept]").length === 1');
 
-    const best = done.suggestions[0];
+    const best = perStrategy[0].top[0];
     await p.clearPosted();
-    await p.page.locator('vscode-table-row').first().getByRole('button', { name: /^Insert/ }).click();
+    const firstRow = p.page.locator('li.result').first();
+    await firstRow.getByRole('button', { name: /^Insert/ }).click();
     const ins = await p.waitForPosted((m) => m.type === 'insertCell', 'insertCell') as Extract<PageMessage, { type: 'insertCell' }>;
     assert.equal(ins.cell, best.cell);
     assertValidCell(ins.cell, best.spec);
-    await p.page.locator('vscode-table-row').first().getByRole('button', { name: /^Show the neighbours/ }).click();
+    await firstRow.getByRole('button', { name: /^Show the neighbours/ }).click();
     assert.equal((await p.waitForPosted((m) => m.type === 'showNeighbours', 'showNeighbours') as { index: number }).index, best.index);
+    await p.page.getByRole('button', { name: 'JSON' }).click();
+    assert.deepEqual(await p.waitForPosted((m) => m.type === 'exportResults', 'exportResults'), { type: 'exportResults', format: 'json' });
 
     await p.reload();
-    await p.page.locator('vscode-table-row').nth(done.suggestions.length - 1).waitFor();
+    await p.page.locator('li.result').nth(perStrategy[0].top.length - 1).waitFor();
     assert.ok(await inkedPixels(p, '.plot-wrap canvas') > 500, 'restored plot draws');
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('suggestions at side-panel width (500 px): cards, nothing cut or clipped, in light and dark', async () => {
+    const done = await suggestionsState({ strategies: ['re', 'rs'] });
+    for (const theme of ['dark', 'light'] as const) {
+      const p = await harness.open('suggestions', { theme, width: 500 });
+      await p.send({ type: 'state', state: done });
+      const row = p.page.locator('li.result').first();
+      await row.waitFor();
+      const box = async (sel: string) => (await row.locator(sel).first().boundingBox())!;
+      const [what, nums, actions] = [await box('.what'), await box('.nums'), await box('.actions')];
+      assert.ok(nums.y >= what.y + what.height - 1 && actions.y >= nums.y + nums.height - 1, 'a card: name and arch, then the numbers, then the buttons');
+      const overflow = await p.page.evaluate(`(() => {
+        const out = [];
+        const page = document.documentElement;
+        if (page.scrollWidth > page.clientWidth) out.push('page ' + page.scrollWidth + 'px wide');
+        for (const el of document.querySelectorAll('li.result, li.result .arch, li.result dd, li.result vscode-button')) {
+          const r = el.getBoundingClientRect();
+          if (r.right > page.clientWidth + 0.5 || el.scrollWidth > el.clientWidth + 1) out.push((el.className || el.tagName) + ': ' + el.textContent);
+        }
+        return out;
+      })()`) as string[];
+      assert.deepEqual(overflow, [], `${theme}: nothing is cut or clipped at 500 px`);
+      // The arch string wraps between edges, not every few characters: at most 3 lines.
+      const lines = await p.page.evaluate(`(() => {
+        const r = document.createRange();
+        r.selectNodeContents(document.querySelector('li.result .arch'));
+        return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
+      })()`) as number;
+      assert.ok(lines <= 3, `the arch string takes ${lines} lines`);
+      await assertClean(p);
+      await p.page.close();
+    }
+  });
+
+  test('suggestions: a failing evaluator\'s reasons, reused results with Re-run all, the early stop\'s message', async () => {
+    const base = await suggestionsState({ strategies: ['rs'] });
+    const state: SuggestionsState = {
+      ...base, objective: 'command', dataset: null, title: 'Random search · evaluator command', status: 'failed',
+      message: 'Stopped early: the first 5 evaluations all failed the same way: exit code 1: ModuleNotFoundError: No module named \'torch\'',
+      series: base.series.map((x) => ({ ...x, best: null, top: [], points: [] })), suggestions: [], summaries: [],
+      failures: [
+        { reason: 'exit code 1: ModuleNotFoundError: No module named \'torch\'', count: 5, indices: [12, 7001, 33, 9, 15000] },
+      ],
+      reused: { count: 3, of: 5, log: '/home/u/.arch2vec/searches/command-abc.jsonl' },
+    };
+    const p = await harness.open('suggestions', { width: 500 });
+    await p.send({ type: 'state', state });
+    const failures = p.page.locator('details.failures');
+    await failures.waitFor();
+    assert.equal(await failures.locator('summary').textContent(), '5 evaluations failed');
+    assert.match(await failures.locator('li').first().textContent() ?? '', /^5× exit code 1: ModuleNotFoundError: No module named 'torch' · e\.g\. NB201 12, 7001, 33, 9, 15000$/);
+    assert.match(await p.page.locator('.status').textContent() ?? '', /Stopped early: the first 5 evaluations all failed the same way/);
+    assert.equal((await p.page.locator('.reused').textContent())?.replace(/\s+/g, ' '), '3 of 5 evaluations from an earlier run (log command-abc.jsonl) · Re-run all');
+    await p.clearPosted();
+    await p.page.getByRole('button', { name: 'Re-run all' }).click();
+    await p.waitForPosted((m) => m.type === 'rerunSearch', 'rerunSearch');
     await assertClean(p);
     await p.page.close();
   });

@@ -1,7 +1,7 @@
 /** What every command needs: the language client, the engine, jobs, views, settings and error reporting. */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CellsRequest, CONFIG_SECTION, LANGUAGE_ID, type CellInfo, type CellsParams, type CellsResult } from '../../server/src/protocol';
+import { CellsRequest, CONFIG_SECTION, LANGUAGE_ID, type CellInfo, type CellSpec, type CellsParams, type CellsResult } from '../../server/src/protocol';
 import { cellInsertion, parseCellTarget, type CellTarget } from './commandArgs';
 import { describeEngineError, type EngineHost } from './engineHost';
 import type { Jobs } from './jobs';
@@ -87,13 +87,26 @@ export async function resolveCell(app: App, args: readonly unknown[], needSpec =
   return { doc, cell: cell as CellInfo & { name: string }, cells: info.cells };
 }
 
-/** Appends a cell to a document under a unique name and shows it; returns the name used. */
-export async function insertCell(app: App, uri: string | undefined, cellText: string): Promise<string | undefined> {
+/**
+ * Appends a cell to a document under a unique name and shows it; returns the name used. When the
+ * document already has the same architecture (`spec` given), shows that cell instead: a second copy
+ * would only earn an isomorphic-cell warning.
+ */
+export async function insertCell(app: App, uri: string | undefined, cellText: string, spec?: CellSpec): Promise<{ name: string; existing: boolean } | undefined> {
   // From a webview no text editor is active: the source document, else a visible .cells editor, else a new file.
   const doc = (await cellsDocument(uri))
     ?? vscode.window.visibleTextEditors.find((e) => e.document.languageId === LANGUAGE_ID)?.document
     ?? (await vscode.workspace.openTextDocument({ language: LANGUAGE_ID, content: '' }));
-  const taken = (await documentCells(app, doc)).cells.map((c) => c.name).filter((n): n is string => !!n);
+  const cells = (await documentCells(app, doc)).cells;
+  const same = spec && cells.find((c) => c.spec && c.name && JSON.stringify(c.spec) === JSON.stringify(spec));
+  if (same) {
+    const at = new vscode.Position(same.startLine, 0);
+    const editor = await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, at) });
+    editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    app.log.info(`not inserted: ${doc.uri.fsPath} already has this cell as ${same.name} (line ${same.startLine + 1})`);
+    return { name: same.name!, existing: true };
+  }
+  const taken = cells.map((c) => c.name).filter((n): n is string => !!n);
   const ins = cellInsertion(doc.getText(), cellText, taken);
   if ('error' in ins) throw new Error(ins.error);
   const end = doc.lineAt(doc.lineCount - 1).range.end;
@@ -106,5 +119,5 @@ export async function insertCell(app: App, uri: string | undefined, cellText: st
   editor.selection = new vscode.Selection(at, at);
   editor.revealRange(new vscode.Range(at, at), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   app.log.info(`inserted cell ${ins.ok.name} into ${doc.uri.fsPath}`);
-  return ins.ok.name;
+  return { name: ins.ok.name, existing: false };
 }

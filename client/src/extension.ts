@@ -12,7 +12,8 @@ import { type App, insertCell, settings, showError } from './app';
 import { chooseBackend, embedFile, openLatentMap, pretrain } from './commands/model';
 import { neighboursOf, showNeighbours, suggestSimilar } from './commands/neighbours';
 import { exportPyTorch } from './commands/exportPyTorch';
-import { cancelSearch, runSearch } from './commands/search';
+import { openExample } from './commands/openExample';
+import { cancelSearch, exportSearchResults, rerunSearch, runSearch } from './commands/search';
 import { EngineHost } from './engineHost';
 import { Jobs } from './jobs';
 import { StatusBar } from './statusBar';
@@ -55,13 +56,13 @@ async function onPageMessage(app: App, m: PageMessage, view: ViewPanel): Promise
   const state = view.state;
   switch (m.type) {
     case 'insertCell': {
-      const name = await insertCell(app, state?.sourceUri, m.cell);
-      if (name) void vscode.window.setStatusBarMessage(`arch2vec: inserted cell ${name}`, 5000);
+      const r = await insertCell(app, state?.sourceUri, m.cell, m.spec);
+      if (r) void vscode.window.setStatusBarMessage(r.existing ? `arch2vec: the file already has this cell as ${r.name}; showing it` : `arch2vec: inserted cell ${r.name}`, 6000);
       return;
     }
     case 'showNeighbours':
       if (!state) return;
-      await neighboursOf(app, m, state.space, state.sourceUri);
+      await neighboursOf(app, m, state.space, state.sourceUri, view);
       return;
     case 'pointInfo': {
       if (!state) return;
@@ -71,6 +72,12 @@ async function onPageMessage(app: App, m: PageMessage, view: ViewPanel): Promise
     }
     case 'cancelSearch':
       if (!cancelSearch()) void vscode.window.showInformationMessage('arch2vec: no search is running.');
+      return;
+    case 'exportResults':
+      await exportSearchResults(m.format);
+      return;
+    case 'rerunSearch':
+      await rerunSearch();
       return;
     case 'revealLine': {
       if (!state?.sourceUri) return;
@@ -139,6 +146,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     command('arch2vec.openLatentMap', (space) => openLatentMap(app, space)),
     command('arch2vec.chooseBackend', () => chooseBackend(app)),
     command('arch2vec.statusActions', () => statusActions(app)),
+    command('arch2vec.openExample', (name) => openExample(context, name)),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       if (e.affectsConfiguration('arch2vec.engine.backend')) {
         const b = settings().backend;

@@ -1,5 +1,5 @@
 /**
- * `arch2vec: wasm · NB201 ✓`: the engine's backend (or that it has not started: it starts lazily)
+ * `arch2vec: wasm · NB201 ✓` (or `NB101: checks only` before a model exists): the engine's backend (or that it has not started: it starts lazily)
  * and whether the active file's space has a model; a spinner while jobs run. Click: quick actions.
  */
 import * as vscode from 'vscode';
@@ -47,10 +47,14 @@ export class StatusBar implements vscode.Disposable {
     tips.push(e.backend ? `Engine: ${e.backend.backend} on ${e.backend.device}` : e.state === 'crashed' ? 'Engine: exited; it restarts on the next command' : 'Engine: starts on the first command that needs it');
     if (this.space) {
       const model = e.modelFor(this.space, settings().modelDirectory);
-      parts.push(`${SHORT[this.space]} ${model ? '✓' : '✗'}`);
-      tips.push(model ? `${SHORT[this.space]} model (${model.source}): ${model.dir}` : `No ${SHORT[this.space]} model yet: run "arch2vec: Pretrain Model"`);
+      // No model is not a failure: validation works; only neighbours, map and search wait for one.
+      parts.push(model ? `${SHORT[this.space]} ✓` : `${SHORT[this.space]}: checks only`);
+      tips.push(model
+        ? `${SHORT[this.space]} model (${model.source === 'shipped' ? `shipped with the extension` : model.source}): ${model.dir}`
+        : `${SHORT[this.space]}: cells are validated as you type. Neighbours, the map and search need a ${SHORT[this.space]} model: "Pretrain Model…" trains one on this machine.`);
     }
     if (jobs.length) tips.push(...jobs.map((j) => `Running: ${j.title}`));
+    tips.push('Click: pretrain, backend, search, map, log');
     this.item.text = `${jobs.length ? '$(sync~spin)' : '$(circuit-board)'} arch2vec: ${parts.join(' · ')}`;
     this.item.tooltip = tips.join('\n');
     const show = !!vscode.window.activeTextEditor && vscode.window.activeTextEditor.document.languageId === 'cellspec';

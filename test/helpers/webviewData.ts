@@ -16,7 +16,8 @@ import { archOf, nb201Accuracies } from '../../server/src/engine/query/neighbour
 import { runSearch } from '../../server/src/engine/search/run';
 import { readEmbeddings } from '../../server/src/engine/store/modelDir';
 import { strategyName } from '../../webview/src/format';
-import { float32ToBase64, type MapPoint, type MapState, type NeighboursState, type SearchSeries, type SuggestionsState } from '../../webview/src/messages';
+import { float32ToBase64, type MapPoint, type MapState, type NeighboursState, type SearchSeries, type StrategySummary, type SuggestionsState } from '../../webview/src/messages';
+import { searchLabels } from '../../client/src/commands/searchResults';
 import { REPO } from './shared';
 
 const NB201_MODEL = join(REPO, 'models', 'nasbench201');
@@ -78,6 +79,8 @@ export function exampleNeighboursState(file: string, space: 'nasbench101' | 'dar
 /** Real benchmark searches (cheap strategies) as the suggestions page shows them: done, or cut at `runningAt` evaluations. */
 export async function suggestionsState(opts: { strategies?: SearchStrategyName[]; seeds?: number[]; runningAt?: number } = {}): Promise<SuggestionsState> {
   const series: SearchSeries[] = [];
+  const summaries: StrategySummary[] = [];
+  let columns: { reward: string; val: string; test: string } | undefined;
   let budget: number | null = null;
   for (const strategy of opts.strategies ?? ['rs', 're']) {
     const r: EngineSearchResult = await runSearch({ space: 'nasbench201', objective: 'benchmark', strategy, dataset: 'cifar10', seeds: opts.seeds ?? [1], traces: true });
@@ -89,14 +92,18 @@ export async function suggestionsState(opts: { strategies?: SearchStrategyName[]
         id: `${strategy}-${run.seed}`, strategy, label: `${strategyName(strategy)} · seed ${run.seed}`,
         points: trace.map((p) => ({ budget: p.budget, best: p.bestReward, evaluations: p.evaluations })),
         status: opts.runningAt !== undefined ? 'running' : 'done', best: run.best,
+        ...(opts.runningAt === undefined && run.top ? { top: run.top, failed: run.failed } : {}),
       });
     }
+    if (opts.runningAt === undefined) summaries.push({ strategy, label: strategyName(strategy), seeds: r.summary.seeds, reward: r.summary.reward, val: r.summary.val, test: r.summary.test });
+    columns = (r.objectiveInfo as { columns?: { reward: string; val: string; test: string } }).columns;
   }
   const seen = new Set<number>();
   const suggestions = series.flatMap((s) => (s.best ? [s.best] : [])).sort((a, b) => (b.reward ?? 0) - (a.reward ?? 0)).filter((c) => !seen.has(c.index) && seen.add(c.index));
   return {
     kind: 'suggestions', title: 'Search: NAS-Bench-201 · CIFAR-10', space: 'nasbench201', objective: 'benchmark', dataset: 'cifar10',
     budget, maxEvals: null, series, suggestions: opts.runningAt !== undefined ? [] : suggestions, status: opts.runningAt !== undefined ? 'running' : 'done',
+    labels: searchLabels('benchmark', 'cifar10', budget, columns), failures: [], ...(opts.runningAt === undefined ? { summaries } : {}),
   };
 }
 

@@ -1,33 +1,47 @@
 /** Display formatting shared by the pages. Pure. */
 
 const DATASETS: [RegExp, string][] = [
-  [/^cifar10_valid_/, 'CIFAR-10-valid '],
-  [/^cifar10_/, 'CIFAR-10 '],
-  [/^cifar100_/, 'CIFAR-100 '],
-  [/^imagenet16_120_/, 'ImageNet16-120 '],
+  [/^cifar10_valid_/, 'CIFAR-10'],
+  [/^cifar10_/, 'CIFAR-10'],
+  [/^cifar100_/, 'CIFAR-100'],
+  [/^imagenet16_120_/, 'ImageNet16-120'],
 ];
+const SPLITS: Record<string, string> = { valid: 'validation', test: 'test', train: 'training', 'ori-test': 'test' };
 
 /**
- * A friendly label for a benchmark accuracy column (`cifar10_test_acc` → "CIFAR-10 test");
- * NATS-Bench's 12-epoch columns (`hp12_…`) get "(12 ep)". Unknown names fall back to the words.
+ * A human label for a benchmark accuracy column, with the epochs it was trained for:
+ * `cifar10_test_acc` → "CIFAR-10 test, 200 ep", `hp12_cifar10_valid_valid_acc` → "CIFAR-10 validation,
+ * 12 ep". The test accuracy of the run on the train/valid split (`cifar10_valid_test_acc`) says so.
+ * Unknown names fall back to their words.
  */
 export function accuracyLabel(column: string): string {
   let rest = column.replace(/_acc$/, '');
   const hp12 = rest.startsWith('hp12_');
   if (hp12) rest = rest.slice(5);
-  let label = '';
   for (const [re, name] of DATASETS) {
-    if (re.test(rest)) {
-      label = name + rest.replace(re, '').replace(/_/g, ' ');
-      break;
-    }
+    if (!re.test(rest)) continue;
+    const split = rest.replace(re, '');
+    const validRun = re.source.includes('valid') && split !== 'valid';
+    const words = SPLITS[split] ?? split.replace(/_/g, ' ');
+    return `${name} ${words}${validRun ? ' (train/valid split)' : ''}, ${hp12 ? 12 : 200} ep`;
   }
-  label ||= rest.replace(/_/g, ' ');
-  return (label + (hp12 ? ' (12 ep)' : '')).trim();
+  return rest.replace(/_/g, ' ') + (hp12 ? ', 12 ep' : '');
 }
 
 /** The accuracies a card shows up front (the rest are in its details), in this order. */
 export const PRIMARY_ACCURACIES = ['cifar10_test_acc', 'cifar100_test_acc', 'imagenet16_120_test_acc'];
+
+/**
+ * A model directory as users think of it; the path belongs in a tooltip. Shipped models live in
+ * `models/<space>/`, trained ones in `models/<space>/<timestamp>-seed<N>/` (engine/query/paths.ts).
+ */
+export function modelLabel(dir: string, space: string): string {
+  const short = ({ nasbench201: 'NB201', nasbench101: 'NB101', darts: 'DARTS' } as Record<string, string>)[space] ?? space;
+  const last = dir.replace(/[\\/]+$/, '').split(/[\\/]/).at(-1) ?? '';
+  if (last === space) return `shipped ${short} model`;
+  if (/-seed\d+$/.test(last)) return `${short} model you trained (${last.replace(/-seed\d+$/, '')})`;
+  return `${short} model in ${last}`;
+}
 
 export function splitAccuracies(acc: Record<string, number> | undefined): { primary: [string, number][]; other: [string, number][] } {
   const entries = Object.entries(acc ?? {}).filter(([, v]) => typeof v === 'number' && Number.isFinite(v));
@@ -39,3 +53,4 @@ export const percent = (v: number | null | undefined, digits = 2) => (typeof v =
 
 const STRATEGY_NAMES: Record<string, string> = { bo: 'arch2vec-BO', rl: 'arch2vec-RL', re: 'Regularised evolution', rs: 'Random search' };
 export const strategyName = (s: string) => STRATEGY_NAMES[s] ?? s;
+

@@ -4,7 +4,7 @@
  * Everything that crosses the boundary is checked with the parse* functions below: a page never
  * trusts the host's shape blindly and the host never acts on a malformed request from a page.
  */
-import type { CellSpec, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
+import type { CellSpec, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
 
 export type ViewKind = 'neighbours' | 'suggestions' | 'map';
 export const VIEW_KINDS: readonly ViewKind[] = ['neighbours', 'suggestions', 'map'];
@@ -42,6 +42,10 @@ export interface NeighboursState {
   neighbours: Neighbour[];
   /** The `.cells` document the query came from (insert goes there). */
   sourceUri?: string;
+  /** similar: the table column the cards are sorted by (best first). */
+  sortColumn?: string;
+  /** Neighbours (by table row) the document already has, with the cell's name there. */
+  inFile?: Record<number, string>;
 }
 
 /** One series of the live plot: a strategy (and seed) being compared. */
@@ -55,6 +59,38 @@ export interface SearchSeries {
   /** Best-by-reward cell found so far. */
   best: SearchFoundCell | null;
   error?: string;
+  /** This seed's best distinct cells, best first (the view's top-k per strategy). */
+  top?: SearchFoundCell[];
+  /** Evaluations that failed, and that were taken from an earlier run's results log. */
+  failed?: number;
+  reused?: number;
+}
+
+/** Evaluations that failed for one reason (the evaluator's own words), in the order first seen. */
+export interface SearchFailure {
+  reason: string;
+  count: number;
+  /** Up to a few NB201 indices that failed this way. */
+  indices: number[];
+}
+
+/** Mean ± std over seeds of the best-by-reward cell of one strategy (as the engine summarises). */
+export interface StrategySummary {
+  strategy: SearchStrategyName;
+  label: string;
+  seeds: number;
+  reward: MeanStd;
+  val: MeanStd;
+  test: MeanStd;
+}
+
+/** What each number of the view is, in words: the reward the search maximised vs the reported accuracies. */
+export interface SearchLabels {
+  reward: string;
+  val: string;
+  test: string;
+  /** The plot's x-axis, in the objective's units. */
+  x: string;
 }
 
 export interface SuggestionsState {
@@ -72,6 +108,13 @@ export interface SuggestionsState {
   status: 'running' | 'done' | 'cancelled' | 'failed';
   message?: string;
   sourceUri?: string;
+  labels?: SearchLabels;
+  failures?: SearchFailure[];
+  summaries?: StrategySummary[];
+  /** command objective: evaluations answered from an earlier run's results log (and which log). */
+  reused?: { count: number; of: number; log: string | null };
+  /** Cells of the source document by NB201 index (insert offers to go to them instead). */
+  inFile?: Record<number, string>;
 }
 
 export interface MapPoint {
@@ -123,13 +166,17 @@ export type PageMessage =
   /** The page script ran and listens; the host answers with the current state. */
   | { type: 'ready'; view: ViewKind }
   /** Insert a cell (`.cells` text, one cell) into the source document. */
-  | { type: 'insertCell'; cell: string; name: string }
+  | { type: 'insertCell'; cell: string; name: string; spec?: CellSpec }
   /** Show the neighbours of a table row or of a spec. */
   | { type: 'showNeighbours'; index?: number; spec?: CellSpec; name?: string }
   /** Map: ask for a point's details (answered with pointInfo). */
   | { type: 'pointInfo'; requestId: number; index: number }
   /** Suggestions: stop the running search. */
   | { type: 'cancelSearch' }
+  /** Suggestions: save the results (every seed's cells, failures, summaries) as CSV or JSON. */
+  | { type: 'exportResults'; format: 'csv' | 'json' }
+  /** Suggestions: run the same search again without reusing the results log. */
+  | { type: 'rerunSearch' }
   /** Reveal a cell of the source document (by its 1-based header line). */
   | { type: 'revealLine'; line: number }
   /** Page-side errors and CSP violations, for the extension's log. */
@@ -171,7 +218,8 @@ export function parsePageMessage(v: unknown): { message: PageMessage } | { error
     case 'insertCell':
       if (!isStr(v.cell, 20_000) || v.cell.trim() === '') return { error: 'insertCell: cell must be non-empty text' };
       if (!isStr(v.name, 200)) return { error: 'insertCell: name must be text' };
-      return { message: { type: 'insertCell', cell: v.cell, name: v.name } };
+      if (v.spec !== undefined && !isSpec(v.spec)) return { error: 'insertCell: spec is not a cell spec' };
+      return { message: { type: 'insertCell', cell: v.cell, name: v.name, ...(v.spec !== undefined ? { spec: v.spec as CellSpec } : {}) } };
     case 'showNeighbours': {
       const hasIndex = v.index !== undefined;
       const hasSpec = v.spec !== undefined;
@@ -186,6 +234,11 @@ export function parsePageMessage(v: unknown): { message: PageMessage } | { error
       return { message: { type: 'pointInfo', requestId: v.requestId, index: v.index } };
     case 'cancelSearch':
       return { message: { type: 'cancelSearch' } };
+    case 'rerunSearch':
+      return { message: { type: 'rerunSearch' } };
+    case 'exportResults':
+      if (v.format !== 'csv' && v.format !== 'json') return { error: 'exportResults: format must be csv or json' };
+      return { message: { type: 'exportResults', format: v.format } };
     case 'revealLine':
       if (!isInt(v.line) || v.line < 1) return { error: 'revealLine: line must be a positive integer' };
       return { message: { type: 'revealLine', line: v.line } };

@@ -62,11 +62,19 @@ export async function pretrain(app: App, spaceArg?: unknown): Promise<void> {
       // An unfinished run of this space (cancelled, or the editor closed) is resumed rather than started over.
       const resume = trainedModels(space, { ARCH2VEC_HOME: app.engine.home }).some((m) => !m.config.complete);
       if (resume) report('resuming the unfinished run');
+      app.log.info(`pretraining ${space}: started on ${backend.backend} (${backend.device}), ${epochs ?? 'default'} epochs${resume ? ', resuming the unfinished run' : ''}`);
+      // Milestones in the log (every 10 %), so a long run can be followed and reviewed afterwards.
+      let logged = -1;
       return engine.pretrain({ space, ...(epochs ? { epochs } : {}), resume }, {
         signal,
         onProgress: (p) => {
           const d = describeProgress(p);
           report(d.message, d.percent);
+          const decile = d.percent === undefined ? -1 : Math.floor(d.percent / 10);
+          if (decile > logged) {
+            logged = decile;
+            app.log.info(`pretraining ${space}: ${decile * 10}% · ${d.message}`);
+          }
         },
       });
     });
@@ -76,6 +84,7 @@ export async function pretrain(app: App, spaceArg?: unknown): Promise<void> {
     void vscode.window.showInformationMessage(`arch2vec: ${SPACE_TITLES[space]} model trained in ${Math.round(r.seconds)} s on ${r.backend.backend}${acc}.`);
   } catch (e) {
     if (e instanceof EngineRequestError && e.kind === 'cancelled') {
+      app.log.info(`pretraining ${space}: cancelled; the checkpoint is kept for the next run to resume`);
       void vscode.window.showInformationMessage(`arch2vec: pretraining stopped; the checkpoint is kept and the next "Pretrain Model" for ${SPACE_TITLES[space]} resumes it.`);
       return;
     }

@@ -4,7 +4,19 @@ import type { CellSpec, EngineNeighboursResult, Neighbour, SpaceId } from '../..
 import type { NeighboursState } from '../../../webview/src/messages';
 import { type App, resolveCell, settings, showError } from '../app';
 import { EngineRequestError } from '../engineHost';
-import { rankSimilar } from '../similar';
+import { RANK_COLUMN, rankSimilar } from '../similar';
+import type { ViewPanel } from '../webviews/panels';
+
+/** The neighbours the document already has (same spec), by table row, with their names there. */
+function inFileOf(neighbours: Neighbour[], cells: readonly { name: string | null; spec: CellSpec | null }[]): Record<number, string> {
+  const byKey = new Map(cells.filter((c) => c.spec && c.name).map((c) => [JSON.stringify(c.spec), c.name!]));
+  const out: Record<number, string> = {};
+  for (const n of neighbours) {
+    const name = byKey.get(JSON.stringify(n.spec));
+    if (name) out[n.index] = name;
+  }
+  return out;
+}
 
 /** Runs a neighbours query, offering to pretrain when the space has no model yet. */
 async function query(app: App, what: string, run: () => Promise<EngineNeighboursResult>, space: SpaceId | null): Promise<EngineNeighboursResult | undefined> {
@@ -42,11 +54,11 @@ export async function showNeighbours(app: App, ...args: unknown[]): Promise<void
     text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}),
   }), target.cell.space);
   if (!r) return;
-  app.views.open('neighbours').show(stateOf(r, 'neighbours', r.neighbours, target.cell.spec!, target.doc.uri.toString()));
+  app.views.open('neighbours').show({ ...stateOf(r, 'neighbours', r.neighbours, target.cell.spec!, target.doc.uri.toString()), inFile: inFileOf(r.neighbours, target.cells) });
 }
 
 /** Neighbours of a table row or a spec (from a webview), shown in the neighbours view. */
-export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceId, sourceUri: string | undefined): Promise<void> {
+export async function neighboursOf(app: App, from: { index?: number; spec?: CellSpec; name?: string }, space: SpaceId, sourceUri: string | undefined, near?: ViewPanel): Promise<void> {
   const s = settings();
   const engine = await app.engine.engine();
   let spec = from.spec;
@@ -60,7 +72,7 @@ export async function neighboursOf(app: App, from: { index?: number; spec?: Cell
   if (!r) return;
   const state = stateOf(r, 'neighbours', r.neighbours, spec, sourceUri);
   state.query.name = name ?? r.query.name;
-  app.views.open('neighbours').show(state);
+  app.views.open('neighbours', near).show(state);
 }
 
 export async function suggestSimilar(app: App, ...args: unknown[]): Promise<void> {
@@ -74,6 +86,9 @@ export async function suggestSimilar(app: App, ...args: unknown[]): Promise<void
   if (!r) return;
   const inFile = new Set(target.cells.filter((c) => c.spec).map((c) => JSON.stringify(c.spec)));
   const ranked = rankSimilar(r, s.search.dataset, s.neighboursCount, (n) => inFile.has(JSON.stringify(n.spec)));
-  app.views.open('neighbours').show(stateOf(r, 'similar', ranked.neighbours, target.cell.spec!, target.doc.uri.toString(), ranked.queryAccuracies));
+  app.views.open('neighbours').show({
+    ...stateOf(r, 'similar', ranked.neighbours, target.cell.spec!, target.doc.uri.toString(), ranked.queryAccuracies),
+    ...(ranked.note?.startsWith('no benchmark') ? {} : { sortColumn: RANK_COLUMN[s.search.dataset] }),
+  });
   if (ranked.note) void vscode.window.setStatusBarMessage(`arch2vec: ${ranked.note}`, 8000);
 }

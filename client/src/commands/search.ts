@@ -8,6 +8,7 @@ import {
   type SearchStrategyName, type SpaceId,
 } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
+import { recordFailure, searchLabels, searchResultsCsv, searchResultsJson } from './searchResults';
 import { type App, cellsDocument, settings, showError } from '../app';
 import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
@@ -30,6 +31,10 @@ const STRATEGY_LABELS: Record<SearchStrategyName, { label: string; detail: strin
 const DATASET_LABELS: Record<SearchDatasetName, string> = { cifar10: 'CIFAR-10', cifar100: 'CIFAR-100', 'imagenet16-120': 'ImageNet16-120' };
 
 let running: { cancel(): void } | undefined;
+/** The last search (for Export and Re-run all in its view). */
+let last: { app: App; choice: SearchChoice; requests: EngineSearchParams[]; state: SuggestionsState; sourceUri?: string } | undefined;
+
+
 
 /** Asks for whatever `partial` leaves open; undefined when the user backs out. */
 async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<SearchChoice | undefined> {
@@ -87,8 +92,15 @@ async function askChoice(app: App, partial: Partial<SearchChoice>): Promise<Sear
     const noBound = space === 'darts' ? 'the paper\'s 100 evaluations' : 'arch2vec.search.maxEvals evaluations';
     const text = await vscode.window.showInputBox({
       title: 'Search: budget in seconds (5/5)', value: dflt ? String(dflt) : '',
-      prompt: objective === 'benchmark' ? 'Simulated training seconds per seed (the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)' : `Seconds of evaluator time (empty: stop after ${noBound})`,
-      validateInput: (v) => (v.trim() === '' && objective === 'command' ? undefined : (() => { const b = parseBudget(v); return 'error' in b ? b.error : undefined; })()),
+      prompt: objective === 'benchmark'
+        ? 'Simulated training seconds per seed, from the table (the search\'s own time does not count; the paper: 12k CIFAR-10, 500k CIFAR-100, 1.4M ImageNet16-120)'
+        : `Wall seconds of evaluator time${space === 'darts' || (s.search.maxEvals ?? 0) > 0 ? ` (empty: stop after ${noBound})` : ''}`,
+      // Checked as typed: an empty budget is only valid when something else bounds the search.
+      validateInput: (v) => {
+        if (v.trim() === '') return objective === 'command' && (space === 'darts' || (s.search.maxEvals ?? 0) > 0) ? undefined : 'Enter a budget in seconds (or set arch2vec.search.maxEvals to stop after N evaluations)';
+        const b = parseBudget(v);
+        return 'error' in b ? b.error : undefined;
+      },
     });
     if (text === undefined) return undefined;
     choice.budget = text.trim() === '' ? null : (parseBudget(text) as { ok: number }).ok;
@@ -131,6 +143,7 @@ function seriesOf(req: EngineSearchParams): SearchSeries[] {
 async function execute(app: App, choice: SearchChoice, requests: EngineSearchParams[], sourceUri: string | undefined): Promise<void> {
   const first = requests[0];
   const state: SuggestionsState = {
+    labels: searchLabels(choice.objective, first.dataset ?? null, first.budget ?? null), failures: [],
     kind: 'suggestions',
     title: `${requests.map((r) => STRATEGY_LABELS[r.strategy].label).join(' vs ')} · ${choice.objective === 'benchmark' ? (first.dataset ? `NAS-Bench-201 ${DATASET_LABELS[first.dataset]}` : `${choice.space} table`) : choice.objective === 'command' ? 'evaluator command' : `measured cells of ${vscode.workspace.asRelativePath(choice.file ?? '')}`}`,
     space: choice.space as SpaceId, objective: choice.objective, dataset: first.dataset ?? null,
@@ -139,6 +152,11 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
   };
   const view = app.views.open('suggestions');
   view.show(state);
+  last = { app, choice, requests, state, sourceUri };
+  let successes = 0;
+  let evaluated = 0;
+  let reused = 0;
+  let stoppedEarly: string | undefined;
   const found: SearchFoundCell[] = [];
   const total = requests.reduce((n, r) => n + (r.seeds?.length ?? 1), 0);
   let doneSeeds = 0;
@@ -155,6 +173,22 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
           const sr = state.series.find((x) => x.id === `${req.strategy}-${p.seed}`);
           if (!sr) return;
           sr.status = 'running';
+          evaluated++;
+          if (p.last.reused) {
+            reused++;
+            sr.reused = (sr.reused ?? 0) + 1;
+            state.reused = { count: reused, of: evaluated, log: state.reused?.log ?? null };
+          } else if (state.reused) state.reused.of = evaluated;
+          if (p.last.error || p.last.reward === null) {
+            sr.failed = (sr.failed ?? 0) + 1;
+            const error = p.last.error ?? 'no accuracy';
+            app.log.warn(`search ${sr.label}: evaluation of NB201 ${p.last.index} failed${p.last.reused ? ' (in an earlier run)' : ''}: ${error}`);
+            if (recordFailure(state.failures!, p.last.index, error, evaluated, successes) && !stoppedEarly) {
+              stoppedEarly = `the first ${evaluated} evaluations all failed the same way: ${state.failures![0].reason}`;
+              app.log.error(`search stopped early: ${stoppedEarly}`);
+              ctl.abort();
+            }
+          } else successes++;
           sr.points.push({ budget: p.budgetUsed, best: p.best.bestReward, evaluations: p.evaluations });
           const frac = p.budget ? Math.min(1, p.budgetUsed / p.budget) : p.maxEvals ? Math.min(1, p.evaluations / p.maxEvals) : 0;
           const best = p.best.bestReward !== null ? ` · best ${p.best.bestReward.toFixed(2)}%` : '';
@@ -169,6 +203,8 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
             sr.best = run.best;
             // The final trace is authoritative (progress may have been coalesced).
             if (run.trace) sr.points = run.trace.map((t) => ({ budget: t.budget, best: t.bestReward, evaluations: t.evaluations }));
+            if (run.top) sr.top = run.top;
+            sr.failed = run.failed;
           }
           if (run.best) found.push(run.best);
         }
@@ -178,9 +214,16 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
         state.suggestions = dedupe(found, choice.objective === 'file');
         view.show(state);
         const s = r.summary;
+        state.summaries = [...(state.summaries ?? []).filter((x) => x.strategy !== req.strategy),
+          { strategy: req.strategy, label: STRATEGY_LABELS[req.strategy].label, seeds: s.seeds, reward: s.reward, val: s.val, test: s.test }];
+        const info = r.objectiveInfo as { columns?: { reward: string; val: string; test: string }; log?: string; evaluationsReused?: number };
+        if (info.columns) state.labels = searchLabels(choice.objective, first.dataset ?? null, first.budget ?? null, info.columns);
+        if (typeof info.log === 'string' && (info.evaluationsReused ?? 0) > 0) state.reused = { count: reused, of: evaluated, log: info.log };
         app.log.info(`search ${req.strategy}: ${s.seeds} seed(s), reward ${fmt(s.reward.mean)} ± ${fmt(s.reward.std)}, val ${fmt(s.val.mean)}, test ${fmt(s.test.mean)} (${r.seconds.toFixed(1)} s)`);
       }
-      state.status = ctl.signal.aborted ? 'cancelled' : 'done';
+      state.status = stoppedEarly ? 'failed' : ctl.signal.aborted ? 'cancelled' : 'done';
+      if (stoppedEarly) state.message = `Stopped early: ${stoppedEarly}`;
+      else if (state.failures!.length) app.log.warn(`search: ${state.failures!.reduce((n, f) => n + f.count, 0)} evaluations failed (${state.failures!.map((f) => `${f.count}× ${f.reason}`).join('; ')})`);
     });
   } catch (e) {
     state.status = 'failed';
@@ -208,4 +251,30 @@ export function cancelSearch(): boolean {
   if (!running) return false;
   running.cancel();
   return true;
+}
+
+/** The view's Export button: every seed's top cells, the summaries and the failures, as CSV or JSON. */
+export async function exportSearchResults(format: 'csv' | 'json'): Promise<void> {
+  if (!last) {
+    void vscode.window.showInformationMessage('arch2vec: no search results to export yet.');
+    return;
+  }
+  const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(process.cwd());
+  const target = await vscode.window.showSaveDialog({
+    title: `Export search results as ${format.toUpperCase()}`, defaultUri: vscode.Uri.joinPath(base, `arch2vec-search.${format}`),
+    filters: format === 'csv' ? { CSV: ['csv'] } : { JSON: ['json'] },
+  });
+  if (!target) return;
+  const text = format === 'csv' ? searchResultsCsv(last.state) : searchResultsJson(last.state);
+  await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(text));
+  last.app.log.info(`search results exported to ${target.fsPath}`);
+  void vscode.window.showInformationMessage(`arch2vec: search results saved to ${vscode.workspace.asRelativePath(target)}.`);
+}
+
+/** "Re-run all": the same search with nothing taken from the results log (`fresh`; the log keeps every line). */
+export async function rerunSearch(): Promise<void> {
+  if (!last || running) return;
+  const requests = last.requests.map((r) => ({ ...r, fresh: true }));
+  last.app.log.info(`search: re-running all evaluations${last.state.reused?.log ? ` (earlier results stay in ${last.state.reused.log})` : ''}`);
+  await execute(last.app, last.choice, requests, last.sourceUri);
 }

@@ -125,14 +125,21 @@ export class Views implements vscode.Disposable {
     return this.panels.get(kind);
   }
 
-  /** The view's panel, created beside the editor if needed, revealed without stealing focus from the editor. */
-  open(kind: ViewKind): ViewPanel {
+  /**
+   * The view's panel, created beside the editor if needed, revealed without stealing focus from the
+   * editor. Opened from another view (`near`: a map point's neighbours), it goes in the column to the
+   * right of that view, never over it, so both stay visible.
+   */
+  open(kind: ViewKind, near?: ViewPanel): ViewPanel {
+    const nearColumn = near && near.kind !== kind ? near.panel.viewColumn : undefined;
     const existing = this.panels.get(kind);
     if (existing) {
-      existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, true);
+      const column = nearColumn !== undefined && existing.panel.viewColumn === nearColumn ? nearColumn + 1 : existing.panel.viewColumn ?? vscode.ViewColumn.Beside;
+      existing.panel.reveal(column, true);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(PANEL_TYPES[kind], TITLES[kind], { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    const column = nearColumn !== undefined ? nearColumn + 1 : vscode.ViewColumn.Beside;
+    const panel = vscode.window.createWebviewPanel(PANEL_TYPES[kind], TITLES[kind], { viewColumn: column, preserveFocus: true }, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(this.context.extensionUri, 'dist', 'webview')],
       // The search view keeps its plot while hidden: progress keeps arriving and re-rendering is cheap either way.

@@ -61,6 +61,8 @@ export interface RelatedInfo {
 export type FixData =
   | { kind: 'replace'; replacement: string }
   | { kind: 'prune' }
+  /** Remove the line's indentation (a `cell` header typed under an indented block). */
+  | { kind: 'outdent' }
   | { kind: 'rename-cell'; suggestion: string };
 
 export interface CellDiagnostic {

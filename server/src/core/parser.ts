@@ -99,34 +99,18 @@ export function parseDocument(text: string): ParsedDocument {
     }
     const indent = indentOf(line);
 
+    const kw = /^[^\s:]*/.exec(body.text)![0];
+    if (indent > 0 && kw === 'cell' && (body.text.length === 4 || isWs(body.text.charCodeAt(4)))) {
+      // A `cell` typed under an indented block: it still starts a cell, so one diagnostic, not a cascade.
+      diagnostics.push(diag('bad-indentation', 'error', rangeOf(ln, body.start, body.start + body.text.length),
+        'A `cell` line starts at the beginning of the line: remove its indentation.', { fix: { kind: 'outdent' } }));
+      startCell(ln, line, body, end, info);
+      continue;
+    }
+
     if (indent === 0) {
-      const kw = /^[^\s:]*/.exec(body.text)![0];
       if (kw === 'cell') {
-        endCell();
-        info.kind = 'header';
-        const afterKw = body.start + 4;
-        const nameSeg = segmentOf(line, ln, afterKw, end);
-        let name: Token | undefined;
-        if (!nameSeg) {
-          diagnostics.push(diag('missing-cell-name', 'error', rangeOf(ln, 0, 4), 'A cell needs a name: `cell my_cell`.'));
-        } else {
-          const m = /^\S+/.exec(nameSeg.text)!;
-          let nameText = m[0];
-          if (nameText.endsWith(':') && nameText.length > 1) nameText = nameText.slice(0, -1);
-          name = { text: nameText, range: rangeOf(ln, nameSeg.start, nameSeg.start + nameText.length) };
-          if (!NAME_RE.test(nameText)) {
-            diagnostics.push(diag('invalid-name', 'error', name.range,
-              `Invalid cell name '${nameText}': use letters, digits, '_', '-' or '.', starting with a letter or '_'.`));
-          }
-          const rest = segmentOf(line, ln, nameSeg.start + m[0].length, end);
-          if (rest) {
-            diagnostics.push(diag('syntax', 'error', rangeOf(ln, rest.start, rest.start + rest.text.length),
-              `Unexpected '${rest.text}' after the cell name. Properties go on the following indented lines.`));
-          }
-        }
-        info.cell = cells.length;
-        cell = { name, header: rangeOf(ln, 0, body.start + body.text.length), properties: [], range: rangeOf(ln, 0, body.start + body.text.length), fileSpace };
-        cells.push(cell);
+        startCell(ln, line, body, end, info);
         continue;
       }
       if (kw === 'space') {
@@ -199,6 +183,34 @@ export function parseDocument(text: string): ParsedDocument {
   }
 
   return { lines, lineInfo, cells, directives, diagnostics };
+
+  function startCell(ln: number, line: string, body: Segment, end: number, info: LineInfo) {
+    endCell();
+    info.kind = 'header';
+    const afterKw = body.start + 4;
+    const nameSeg = segmentOf(line, ln, afterKw, end);
+    let name: Token | undefined;
+    if (!nameSeg) {
+      diagnostics.push(diag('missing-cell-name', 'error', rangeOf(ln, body.start, body.start + 4), 'A cell needs a name: `cell my_cell`.'));
+    } else {
+      const m = /^\S+/.exec(nameSeg.text)!;
+      let nameText = m[0];
+      if (nameText.endsWith(':') && nameText.length > 1) nameText = nameText.slice(0, -1);
+      name = { text: nameText, range: rangeOf(ln, nameSeg.start, nameSeg.start + nameText.length) };
+      if (!NAME_RE.test(nameText)) {
+        diagnostics.push(diag('invalid-name', 'error', name.range,
+          `Invalid cell name '${nameText}': use letters, digits, '_', '-' or '.', starting with a letter or '_'.`));
+      }
+      const rest = segmentOf(line, ln, nameSeg.start + m[0].length, end);
+      if (rest) {
+        diagnostics.push(diag('syntax', 'error', rangeOf(ln, rest.start, rest.start + rest.text.length),
+          `Unexpected '${rest.text}' after the cell name. Properties go on the following indented lines.`));
+      }
+    }
+    info.cell = cells.length;
+    cell = { name, header: rangeOf(ln, 0, body.start + body.text.length), properties: [], range: rangeOf(ln, 0, body.start + body.text.length), fileSpace };
+    cells.push(cell);
+  }
 
   function addProperty(ln: number, line: string, body: Segment, end: number, cellIndex: number, info: LineInfo) {
     const m = PROPERTY_RE.exec(body.text)!;

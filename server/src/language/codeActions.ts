@@ -56,6 +56,10 @@ export function codeActions(a: Analysis, range: Range, context: CellDiagnostic[]
     if (!d.fix) continue;
     if (d.fix.kind === 'replace') {
       out.push({ title: `Change to '${d.fix.replacement}'`, kind: 'quickfix', edits: [{ range: d.range, newText: d.fix.replacement }], diagnostic: d, isPreferred: true });
+    } else if (d.fix.kind === 'outdent') {
+      const ln = d.range.start.line;
+      const indent = /^[ \t]*/.exec(a.doc.lines[ln] ?? '')![0].length;
+      if (indent > 0) out.push({ title: 'Move the `cell` line to the start of the line', kind: 'quickfix', edits: [{ range: { start: { line: ln, character: 0 }, end: { line: ln, character: indent } }, newText: '' }], diagnostic: d, isPreferred: true });
     } else if (d.fix.kind === 'prune') {
       const c = cellAt(a, d.range.start);
       const edits = c && pruneEdits(a, c);

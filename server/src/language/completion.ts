@@ -56,7 +56,12 @@ function spaceEntries(): CompletionEntry[] {
   return SPACE_IDS.map((id) => ({ label: id, kind: 'space', detail: SPACES[id].title, documentation: SPACES[id].summary }));
 }
 
-/** Completions from the text before the cursor and the space of the enclosing cell. */
+/**
+ * Completions from the text before the cursor and the space of the enclosing cell: `cell`/`space` and
+ * cell snippets at the start of a line, space names after `space`, keys at the start of an indented
+ * line, ops after `ops:`/`arch:`/`normal:`/`reduce:`. Nothing for a cell name, a value or a matrix row:
+ * an empty answer there (with word-based suggestions off for the language) keeps Enter a line break.
+ */
 export function complete(a: Analysis, pos: Position): CompletionEntry[] {
   const line = a.doc.lines[pos.line] ?? '';
   const before = line.slice(0, pos.character);
@@ -79,8 +84,9 @@ export function complete(a: Analysis, pos: Position): CompletionEntry[] {
   const space: SpaceId = cell?.space ?? 'nasbench101';
   const keyMatch = /^\s*([A-Za-z_][\w-]*)\s*:(.*)$/.exec(before);
   if (!keyMatch) {
-    // A key being typed: offer the keys this cell can still take.
-    if (!/^\s*[\w-]*$/.test(before)) return [];
+    // A key being typed: offer the keys this cell can still take. Not in a matrix row (digits) or
+    // where a `cell` header is being typed at the wrong indentation (the parser flags that).
+    if (!/^\s*[A-Za-z_][\w-]*$|^\s*$/.test(before) || /^\s*cell$/.test(before)) return [];
     const present = new Set(cell?.node.properties.filter((p) => p.key.range.start.line !== pos.line).map((p) => p.key.text) ?? []);
     const keys = ['space', ...SPACES[space].keys, ...Object.keys(METRIC_KEYS)].filter((k) => !present.has(k));
     return keys.map((k) => ({ label: k, kind: 'key', documentation: KEY_DOCS[k], insertSnippet: `${k}: ` }));
@@ -94,8 +100,7 @@ export function complete(a: Analysis, pos: Position): CompletionEntry[] {
       return opEntries(ops, space);
     }
     case 'arch':
-      if (/~\d*$/.test(value)) return [];
-      return opEntries(SPACES.nasbench201.ops, 'nasbench201');
+      return archOpExpected(value) ? opEntries(SPACES.nasbench201.ops, 'nasbench201') : [];
     case 'normal':
     case 'reduce':
       // An op goes at the start or after a comma; an input index after an op.
@@ -104,4 +109,23 @@ export function complete(a: Analysis, pos: Position): CompletionEntry[] {
     default:
       return [];
   }
+}
+
+/**
+ * Whether an op goes at the end of this arch-string prefix (`|op~0|+|op~0|op~1|+|…|`): right after
+ * a `|` that opens an edge of a node still short of edges. After the last edge of a node (`~0|` in
+ * the first group, `~2|` at the very end) the next thing is `+` or the line break, so Enter stays one.
+ */
+export function archOpExpected(value: string): boolean {
+  const prefix = value.replace(/[A-Za-z_][\w]*$/, '').trimStart();
+  if (!prefix.endsWith('|')) return false;
+  const groups = prefix.split('+');
+  const edges = (groups.at(-1)!.match(/~/g) ?? []).length;
+  return groups.length <= 3 && edges < groups.length;
+}
+
+/** The edit that moves a `cell` keyword typed on an indented line to column 0 (on-type formatting at its space). */
+export function outdentCellKeyword(before: string, line: number): { range: { start: Position; end: Position }; newText: string }[] {
+  const m = /^([ \t]+)cell $/.exec(before);
+  return m ? [{ range: { start: { line, character: 0 }, end: { line, character: m[1].length } }, newText: '' }] : [];
 }

@@ -9,6 +9,7 @@ export const SERVER_CAPABILITIES: ServerCapabilities = {
   documentSymbolProvider: true,
   foldingRangeProvider: true,
   documentFormattingProvider: true,
+  documentOnTypeFormattingProvider: { firstTriggerCharacter: ' ' },
   codeLensProvider: { resolveProvider: false },
   inlayHintProvider: true,
 };

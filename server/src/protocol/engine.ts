@@ -314,6 +314,8 @@ export interface SearchSeedResult {
   /** With traces: best so far after every evaluation, and the evaluations themselves. */
   trace?: SearchTracePoint[];
   evaluationsList?: SearchEvaluationRecord[];
+  /** With traces: this seed's best distinct cells by reward, best first (at most SEARCH_TOP_K). */
+  top?: SearchFoundCell[];
 }
 
 export interface MeanStd {

@@ -44,3 +44,6 @@ export function isOneOf<T extends string>(list: readonly T[], value: unknown): v
 export function isSpaceId(s: unknown): s is SpaceId {
   return isOneOf(SPACE_IDS, s);
 }
+
+/** How many cells per seed a search result's `top` lists (the Search view's top-k per strategy). */
+export const SEARCH_TOP_K = 5;

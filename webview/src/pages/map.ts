@@ -6,7 +6,7 @@
 import '../ui/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { rankScale, type RankScale } from '../color';
-import { accuracyLabel, percent, splitAccuracies } from '../format';
+import { accuracyLabel, modelLabel, percent, splitAccuracies } from '../format';
 import { base64ToFloat32, type HostMessage, type MapPoint, type MapState } from '../messages';
 import css from '../styles.css';
 import { adoptCss, fill, h } from '../ui/dom';
@@ -48,7 +48,7 @@ function render(state: MapState) {
   const [ex, ey] = state.explained;
   header.replaceChildren(
     h('h1', {}, `Latent space · ${state.space}`),
-    h('p', { class: 'muted' }, `${state.count.toLocaleString()} cells · model ${state.model}`),
+    h('p', { class: 'muted' }, `${state.count.toLocaleString()} cells · `, h('span', { title: state.model }, modelLabel(state.model, state.space))),
     h('p', { class: 'projection' }, `PCA · explained ${(ex * 100).toFixed(1)}% / ${(ey * 100).toFixed(1)}%`));
   document.title = `Latent space · ${state.space}`;
 
@@ -119,7 +119,7 @@ function renderLegend(state: MapState) {
     return;
   }
   const { scale, hasUnknown } = shown;
-  const label = state.colorLabel ?? 'value';
+  const label = state.colorLabel ? accuracyLabel(state.colorLabel) : 'value';
   const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1));
   const bar = h('span', { class: 'color-bar', role: 'img', 'aria-label': `${label}, by rank: ${LEGEND_QUANTILES.map((q) => `${q * 100}th percentile ${fmt(scale.quantile(q))}`).join(', ')}` });
   bar.style.background = `linear-gradient(to right, ${scatter.rampCss().join(', ')})`;

@@ -8,11 +8,11 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Neighbour } from '../../../server/src/protocol';
 import { cellText, rowCellName, rowMetrics } from '../cellText';
-import { accuracyLabel, percent, splitAccuracies } from '../format';
+import { accuracyLabel, modelLabel, percent, splitAccuracies } from '../format';
 import type { NeighboursState } from '../messages';
 import css from '../styles.css';
 import { dagSvg } from '../ui/dagSvg';
-import { adoptCss, h } from '../ui/dom';
+import { adoptCss, archWithBreaks, h } from '../ui/dom';
 import { startPage } from '../ui/page';
 
 adoptCss(css);
@@ -25,6 +25,7 @@ const page = startPage({ view: 'neighbours', render });
 
 function render(state: NeighboursState) {
   current = state;
+  sortLabel = state.sortColumn ? accuracyLabel(state.sortColumn) : undefined;
   const title = state.mode === 'similar' ? 'Similar cells' : 'Nearest neighbours';
   document.title = `${title}: ${state.query.name}`;
   const root = document.getElementById('root')!;
@@ -33,8 +34,8 @@ function render(state: NeighboursState) {
       h('h1', {}, title),
       h('p', { class: 'muted' },
         state.mode === 'similar'
-          ? `Cells near ${state.query.name} in the embedding space, best benchmark accuracy first.`
-          : `The ${state.neighbours.length} architectures closest to ${state.query.name} in the embedding space.`)),
+          ? `Cells near ${state.query.name} in the embedding space that are not in the file, ${state.sortColumn ? `best ${accuracyLabel(state.sortColumn)} first` : 'nearest first'}.`
+          : `The ${state.neighbours.length} architectures closest to ${state.query.name} in the embedding space${state.neighbours.some((n) => n.index === state.query.index && n.distance === 0) ? ' (#1 is the query itself, at distance 0)' : ''}.`)),
     querySection(state),
     h('h2', { id: 'cards-heading' }, `${state.neighbours.length} ${state.mode === 'similar' ? 'similar cells' : 'neighbours'}`),
     state.neighbours.length
@@ -52,31 +53,47 @@ function querySection(state: NeighboursState): HTMLElement {
         h('strong', { class: 'query-name' }, q.name),
         h('vscode-badge', { variant: 'counter', title: 'search space' }, SPACE_NAMES[state.space] ?? state.space),
         q.index !== null ? h('span', { class: 'muted' }, `table row ${q.index}`) : h('span', { class: 'muted' }, 'not in the table')),
-      h('p', { class: 'arch mono' }, q.arch),
+      h('p', { class: 'arch mono' }, ...archWithBreaks(q.arch)),
       accuracyFacts(primary),
       other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other)) : null,
-      h('p', { class: 'muted' }, `Model ${state.model} · ${state.backend}`)),
+      h('p', { class: 'muted' }, h('span', { title: state.model }, modelLabel(state.model, state.space)), ` · ${state.backend}`)),
     dagSvg(q.spec, `Cell graph of ${q.name}`));
 }
 
 function accuracyFacts(entries: [string, number][], extra: [string, string][] = []): HTMLElement {
   return h('dl', { class: 'facts' }, ...[...extra, ...entries.map(([k, v]): [string, string] => [accuracyLabel(k), percent(v)])]
-    .map(([k, v]) => h('div', {}, h('dt', {}, `${k} `), h('dd', {}, v))));
+    .map(([k, v]) => h('div', k === sortLabel ? { class: 'sort-key', title: 'the cards are sorted by this' } : {}, h('dt', {}, `${k} `), h('dd', {}, v))));
+}
+
+/** similar: the label of the column the cards are sorted by (shown first and marked on each card). */
+let sortLabel: string | undefined;
+
+/** The sort column first, so every card shows what it is ranked by. */
+function withSortFirst(entries: [string, number][], acc: Record<string, number> | undefined): [string, number][] {
+  const col = current?.sortColumn;
+  if (!col || typeof acc?.[col] !== 'number') return entries;
+  return [[col, acc[col]], ...entries.filter(([k]) => k !== col)];
 }
 
 function card(n: Neighbour, i: number): HTMLElement {
   const name = rowCellName(n.spec.space, n.index);
   const { primary, other } = splitAccuracies(n.accuracies);
-  return h('li', { class: 'card', 'data-index': n.index, 'aria-label': `Rank ${n.rank}: ${name}, distance ${n.distance.toFixed(4)}` },
+  const isQuery = current?.query.index === n.index && n.distance === 0;
+  const inFile = current?.inFile?.[n.index];
+  return h('li', { class: `card${isQuery ? ' is-query' : ''}`, 'data-index': n.index, 'aria-label': `Rank ${n.rank}: ${name}, distance ${n.distance.toFixed(4)}${isQuery ? ', the query itself' : ''}` },
     h('vscode-badge', { class: 'rank', title: 'rank' }, `#${n.rank}`),
-    h('div', { class: 'title' }, h('strong', {}, name)),
+    h('div', { class: 'title' }, h('strong', {}, name),
+      isQuery ? h('span', { class: 'tag', title: 'The query cell is its own nearest neighbour' }, ' the query ') : null,
+      inFile && !isQuery ? h('span', { class: 'tag', title: `The document already has this cell as ${inFile}` }, ` in file: ${inFile} `) : null),
     h('div', { class: 'dag' }, dagSvg(n.spec, `Cell graph of ${name}: ${n.arch}`)),
     h('div', { class: 'facts' },
-      accuracyFacts(primary, [['distance', n.distance.toFixed(4)], ['index', String(n.index)]]),
-      other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other)) : null,
-      h('div', { class: 'arch mono muted' }, n.arch)),
+      accuracyFacts(withSortFirst(primary, n.accuracies), [['distance', n.distance.toFixed(4)], ['index', String(n.index)]]),
+      other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other.filter(([k]) => k !== current?.sortColumn))) : null,
+      h('div', { class: 'arch mono muted' }, ...archWithBreaks(n.arch))),
     h('div', { class: 'actions' },
-      h('vscode-button', { 'data-action': 'insert', 'data-i': i, 'aria-label': `Insert ${name} into the document`, title: 'Insert this cell into the .cells document' }, 'Insert'),
+      isQuery || inFile
+        ? h('vscode-button', { 'data-action': 'insert', 'data-i': i, secondary: true, 'aria-label': `Go to ${inFile ?? current?.query.name} in the document`, title: 'The document has this cell: show it' }, 'Go to cell')
+        : h('vscode-button', { 'data-action': 'insert', 'data-i': i, 'aria-label': `Insert ${name} into the document`, title: 'Insert this cell into the .cells document' }, 'Insert'),
       h('vscode-button', { secondary: true, 'data-action': 'neighbours', 'data-i': i, 'aria-label': `Show the neighbours of ${name}`, title: 'Show the neighbours of this cell' }, 'Neighbours')));
 }
 
@@ -87,6 +104,6 @@ function onCardAction(e: MouseEvent) {
   const n = current.neighbours[Number(button.getAttribute('data-i'))];
   if (!n) return;
   const name = rowCellName(n.spec.space, n.index);
-  if (button.getAttribute('data-action') === 'insert') page.post({ type: 'insertCell', cell: cellText(name, n.spec, rowMetrics(n.accuracies)), name });
+  if (button.getAttribute('data-action') === 'insert') page.post({ type: 'insertCell', cell: cellText(name, n.spec, rowMetrics(n.accuracies)), name, spec: n.spec });
   else page.post({ type: 'showNeighbours', index: n.index, name });
 }

@@ -40,3 +40,17 @@ export function adoptCss(css: string) {
   sheet.replaceSync(css);
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 }
+
+/**
+ * An arch string / hash / genotype as text pieces with a break opportunity between edges (after a `|`
+ * that does not open `+`, and after commas), so it wraps at edges rather than every few characters.
+ */
+export function archWithBreaks(arch: string): (string | HTMLElement)[] {
+  const parts = arch.split(/(?<=[|,]\s?)(?!\+|$)/);
+  const out: (string | HTMLElement)[] = [];
+  parts.forEach((p, i) => {
+    out.push(p);
+    if (i < parts.length - 1) out.push(document.createElement('wbr'));
+  });
+  return out;
+}

@@ -26,7 +26,7 @@ import type {
   EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchDatasetName, SearchEvaluationRecord, SearchFoundCell,
   SearchObjectiveName, SearchSeedResult, SearchStopReason, SearchStrategyName, SearchTracePoint,
 } from '../../protocol';
-import { EI_VARIANTS, isOneOf, LATENT_STRATEGIES, SEARCH_OBJECTIVES, SEARCH_STRATEGIES } from '../../protocol/values';
+import { EI_VARIANTS, isOneOf, LATENT_STRATEGIES, SEARCH_OBJECTIVES, SEARCH_STRATEGIES, SEARCH_TOP_K } from '../../protocol/values';
 import type { SpaceId } from '../../protocol/values';
 import { cellText } from '../../core/render';
 import { NB201_SIZE } from '../../core/spaces/nasbench201';
@@ -438,6 +438,10 @@ async function runSeed(req: SearchRequest, cells: SpacePool, strategy: SearchStr
   if (req.params.traces) {
     run.trace = r.trace.map(tracePoint);
     run.evaluationsList = r.evaluations.map(record);
+    const seen = new Set<number>();
+    run.top = r.evaluations.filter((e) => Number.isFinite(e.reward)).sort((x, y) => y.reward - x.reward)
+      .filter((e) => !seen.has(e.index) && seen.add(e.index)).slice(0, SEARCH_TOP_K)
+      .map((e) => foundCell(cells, e.index, e.reward, e.val ?? e.reward, e.report, report));
   }
   return run;
 }
