@@ -51,12 +51,18 @@ describe('arch2vec search --objective benchmark', () => {
     assert.deepEqual((j.objectiveInfo.columns as { val: string }).val, 'cifar10_valid_valid_acc');
     assert.deepEqual(j.runs.map((r) => r.seed), [1, 2, 3]);
     for (const r of j.runs) {
-      assert.deepEqual(Object.keys(r), ['seed', 'best', 'evaluations', 'failed', 'budgetUsed', 'stopped', 'seconds', 'trace', 'evaluationsList']);
+      assert.deepEqual(Object.keys(r), ['seed', 'best', 'evaluations', 'failed', 'budgetUsed', 'stopped', 'seconds', 'trace', 'evaluationsList', 'top']);
       assert.equal(r.stopped, 'budget');
       assert.equal(r.trace!.length, r.evaluations);
       assert.deepEqual(Object.keys(r.trace![0]), ['evaluations', 'budget', 'bestReward', 'bestReport', 'bestIndex']);
       assert.ok(r.budgetUsed >= 12_000 && r.trace!.at(-2)!.budget < 12_000);
       assert.equal(r.best!.arch, formatArch(nb201OpsAt(r.best!.index)));
+      // The top cells of the seed: distinct, best first, the best-by-reward cell among them.
+      const top = r.top!;
+      assert.ok(top.length >= 1 && top.length <= 5);
+      assert.equal(new Set(top.map((c) => c.index)).size, top.length);
+      for (let i = 1; i < top.length; i++) assert.ok(top[i - 1].reward! >= top[i].reward!);
+      assert.equal(top[0].reward, r.best!.reward);
     }
     const b = JSON.parse(cli(args).out) as EngineSearchResult;
     assert.deepEqual(b.runs.map((r) => r.trace), j.runs.map((r) => r.trace));
