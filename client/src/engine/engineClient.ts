@@ -37,7 +37,7 @@ export interface EngineClientOptions {
    * Liveness check while requests are pending: an engine/ping every intervalMs; an engine that has
    * answered nothing (ping, reply or progress) for timeoutMs is hung, is killed, and its pending
    * requests fail with EngineUnresponsiveError. A long job that yields keeps answering, so it is never
-   * timed out for being long. Defaults 5 s / 90 s (the NB101 enumeration blocks for ~20 s); false: off.
+   * timed out for being long. Defaults 5 s / 120 s (generous: the NB101 enumeration blocks for ~20 s, and a false alarm would kill a long pretraining); false: off.
    */
   liveness?: { intervalMs?: number; timeoutMs?: number } | false;
 }
@@ -205,7 +205,7 @@ export class EngineClient {
     const cfg = this.opts.liveness;
     if (cfg === false || r.watchdog) return;
     const interval = cfg?.intervalMs ?? 5_000;
-    const timeout = cfg?.timeoutMs ?? 90_000;
+    const timeout = cfg?.timeoutMs ?? 120_000;
     let pinging = false;
     r.lastHeard = Date.now();
     r.watchdog = setInterval(() => {
