@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CellsRequest, CONFIG_SECTION, LANGUAGE_ID, type CellInfo, type CellSpec, type CellsParams, type CellsResult } from '../../server/src/protocol';
 import { cellInsertion, parseCellTarget, type CellTarget } from './commandArgs';
-import { describeEngineError, type EngineHost } from './engineHost';
+import { describeEngineError, EngineUnresponsiveError, type EngineHost } from './engineHost';
 import type { Jobs } from './jobs';
 import { readSettings, type ExtensionSettings } from './settings';
 import type { Views } from './webviews/panels';
@@ -26,8 +26,10 @@ export function settings(scope?: vscode.Uri): ExtensionSettings {
 export async function showError(app: App, what: string, e: unknown, ...actions: string[]): Promise<string | undefined> {
   const msg = describeEngineError(e);
   app.log.error(`${what}: ${msg}`);
-  const choice = await vscode.window.showErrorMessage(`arch2vec: ${what}: ${msg}`, ...actions, 'Show Log');
+  const restart = e instanceof EngineUnresponsiveError ? ['Restart Engine'] : [];
+  const choice = await vscode.window.showErrorMessage(`arch2vec: ${what}: ${msg}`, ...actions, ...restart, 'Show Log');
   if (choice === 'Show Log') app.log.show(true);
+  if (choice === 'Restart Engine' && restart.length) await app.engine.restart();
   return choice;
 }
 

@@ -4,7 +4,7 @@
  * `arch2vec.engine.backend`. Knows what the status bar shows and tells it when that changes.
  */
 import * as vscode from 'vscode';
-import { EngineClient, EngineExitedError, EngineRequestError } from './engine/engineClient';
+import { EngineClient, EngineExitedError, EngineRequestError, EngineUnresponsiveError } from './engine/engineClient';
 import type { BackendReport, BackendRequest, SpaceId } from '../../server/src/protocol';
 import { resolveModel } from '../../server/src/engine/paths';
 
@@ -126,4 +126,4 @@ export function describeEngineError(e: unknown): string {
   return (e as Error)?.message ?? String(e);
 }
 
-export { EngineRequestError, EngineExitedError };
+export { EngineRequestError, EngineExitedError, EngineUnresponsiveError };

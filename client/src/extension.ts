@@ -66,7 +66,7 @@ async function onPageMessage(app: App, m: PageMessage, view: ViewPanel): Promise
       return;
     case 'pointInfo': {
       if (!state) return;
-      const r = await (await app.engine.engine()).cellAt({ index: m.index, ...(state.kind === 'map' || state.kind === 'neighbours' ? { modelDir: state.model } : { space: state.space }) });
+      const r = await (await app.engine.engine()).cellAt({ index: m.index, ...((state.kind === 'map' || state.kind === 'neighbours') && state.model ? { modelDir: state.model } : { space: state.space }) });
       view.post({ type: 'pointInfo', requestId: m.requestId, index: r.index, arch: r.arch, cell: r.cell, ...(r.accuracies ? { accuracies: r.accuracies } : {}) });
       return;
     }

@@ -33,12 +33,28 @@ export interface EngineClientOptions {
   /** More crashes than this within crashWindowMs stops automatic restarts until restart() (defaults 5 / 60 s). */
   maxCrashes?: number;
   crashWindowMs?: number;
+  /**
+   * Liveness check while requests are pending: an engine/ping every intervalMs; an engine that has
+   * answered nothing (ping, reply or progress) for timeoutMs is hung, is killed, and its pending
+   * requests fail with EngineUnresponsiveError. A long job that yields keeps answering, so it is never
+   * timed out for being long. Defaults 5 s / 120 s (generous: the NB101 enumeration blocks for ~20 s, and a false alarm would kill a long pretraining); false: off.
+   */
+  liveness?: { intervalMs?: number; timeoutMs?: number } | false;
 }
 
 export class EngineExitedError extends Error {
   constructor(readonly method: string, readonly exitCode: number | null, readonly signal: NodeJS.Signals | null) {
     super(`the arch2vec engine process exited (${signal ? `signal ${signal}` : `code ${exitCode}`}) while handling ${method}; it restarts on the next request`);
     this.name = 'EngineExitedError';
+  }
+}
+
+/** The engine stopped answering (blocked event loop, hung I/O); it was killed and restarts on the next request. */
+export class EngineUnresponsiveError extends EngineExitedError {
+  constructor(method: string, readonly pidOf: number | undefined, readonly silentMs: number) {
+    super(method, null, 'SIGKILL');
+    this.message = `the arch2vec engine (pid ${pidOf ?? '?'}) stopped answering for ${Math.round(silentMs / 1000)} s while handling ${method}; it was stopped and restarts on the next request (or run "arch2vec: Restart Engine")`;
+    this.name = 'EngineUnresponsiveError';
   }
 }
 
@@ -74,6 +90,13 @@ interface Running {
   conn: MessageConnection;
   /** Settles when this process exits; requests race against it. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Requests in flight (pings excluded): the liveness check runs while this is > 0. */
+  pending: number;
+  /** When the engine last answered anything. */
+  lastHeard: number;
+  watchdog?: NodeJS.Timeout;
+  /** Set when the liveness check killed it: how long it had been silent. */
+  hungFor?: number;
 }
 
 export class EngineClient {
@@ -148,8 +171,9 @@ export class EngineClient {
     };
     forward(child.stderr);
     if ((this.opts.transport ?? 'ipc') === 'ipc') forward(child.stdout);
-    conn.onNotification(EngineProgressNotification, ({ token, progress }) => this.progress.get(String(token))?.(progress));
-    conn.onNotification(EngineSearchProgressNotification, ({ token, progress }) => this.searchProgress.get(String(token))?.(progress));
+    const heard = () => (running.lastHeard = Date.now());
+    conn.onNotification(EngineProgressNotification, ({ token, progress }) => { heard(); this.progress.get(String(token))?.(progress); });
+    conn.onNotification(EngineSearchProgressNotification, ({ token, progress }) => { heard(); this.searchProgress.get(String(token))?.(progress); });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', (e) => {
@@ -157,8 +181,9 @@ export class EngineClient {
         resolve({ code: null, signal: null });
       });
     });
-    const running: Running = { child, conn, exited };
+    const running: Running = { child, conn, exited, pending: 0, lastHeard: Date.now() };
     void exited.then(({ code, signal }) => {
+      this.stopWatchdog(running);
       const expected = (child as ChildProcess & { expectedExit?: boolean }).expectedExit === true;
       conn.dispose();
       if (this.running === running) this.running = undefined;
@@ -175,6 +200,38 @@ export class EngineClient {
     return running;
   }
 
+  /** Pings while requests are pending; kills an engine silent for longer than the liveness timeout. */
+  private startWatchdog(r: Running): void {
+    const cfg = this.opts.liveness;
+    if (cfg === false || r.watchdog) return;
+    const interval = cfg?.intervalMs ?? 5_000;
+    const timeout = cfg?.timeoutMs ?? 120_000;
+    let pinging = false;
+    r.lastHeard = Date.now();
+    r.watchdog = setInterval(() => {
+      const silent = Date.now() - r.lastHeard;
+      if (silent > timeout && r.hungFor === undefined) {
+        r.hungFor = silent;
+        this.log(`engine: pid ${r.child.pid} answered nothing for ${Math.round(silent / 1000)} s; stopping it`);
+        this.stopWatchdog(r);
+        r.child.kill('SIGKILL');
+        return;
+      }
+      if (pinging) return;
+      pinging = true;
+      r.conn.sendRequest(EngineRequests.ping, {}).then(
+        () => (r.lastHeard = Date.now()),
+        (e: unknown) => { if (e instanceof ResponseError) r.lastHeard = Date.now(); }, // an error reply is an answer too
+      ).finally(() => (pinging = false));
+    }, Math.max(1, Math.min(interval, timeout)));
+    r.watchdog.unref();
+  }
+
+  private stopWatchdog(r: Running): void {
+    if (r.watchdog) clearInterval(r.watchdog);
+    r.watchdog = undefined;
+  }
+
   /** A raw typed request; prefer the named methods below. */
   async request<P, R>(type: RequestType<P, R, EngineErrorData>, params: P, options: RequestOptions = {}): Promise<R> {
     const r = await this.ensure();
@@ -187,13 +244,19 @@ export class EngineClient {
       if (token) token.onCancellationRequested(() => source!.cancel());
       token = source.token;
     }
+    r.pending++;
+    this.startWatchdog(r);
     try {
       const reply: Promise<R> = token ? r.conn.sendRequest(type, params as never, token) : r.conn.sendRequest(type, params as never);
       const outcome = await Promise.race([
         reply.then((value) => ({ value }), (error: unknown) => ({ error })),
         r.exited.then((e) => ({ exit: e })),
       ]);
-      if ('exit' in outcome) throw new EngineExitedError(type.method, outcome.exit.code, outcome.exit.signal);
+      if ('exit' in outcome) {
+        if (r.hungFor !== undefined) throw new EngineUnresponsiveError(type.method, r.child.pid, r.hungFor);
+        throw new EngineExitedError(type.method, outcome.exit.code, outcome.exit.signal);
+      }
+      r.lastHeard = Date.now();
       if ('error' in outcome) {
         const e = outcome.error;
         if (e instanceof ResponseError) throw new EngineRequestError(e.code, e.message, e.data as EngineErrorData | undefined);
@@ -202,6 +265,7 @@ export class EngineClient {
       return outcome.value;
     } finally {
       source?.dispose();
+      if (--r.pending === 0) this.stopWatchdog(r);
     }
   }
 

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { makeNonce, pageHtml } from '../../../webview/src/html';
 import { PANEL_TYPES, parsePageMessage, type HostMessage, type PageMessage, type ViewKind, type ViewState } from '../../../webview/src/messages';
+import { validateRestoredState } from './restoredState';
 
 const TITLES: Record<ViewKind, string> = { neighbours: 'arch2vec: Neighbours', suggestions: 'arch2vec: Search', map: 'arch2vec: Latent Space' };
 
@@ -14,6 +15,8 @@ export type PageHandler = (message: PageMessage, view: ViewPanel) => void | Prom
 
 export class ViewPanel implements vscode.Disposable {
   state: ViewState | undefined;
+  /** Shown as the page's banner once it is ready (what a restore had to drop, and why). */
+  notice: string | undefined;
   private ready = false;
   private pending: ViewState | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -48,6 +51,8 @@ export class ViewPanel implements vscode.Disposable {
         if (m.type === 'ready') {
           this.ready = true;
           if (this.state) this.post({ type: 'state', state: this.state });
+          if (this.notice) this.post({ type: 'error', message: this.notice });
+          this.notice = undefined;
           return;
         }
         if (m.type === 'log') {
@@ -114,8 +119,14 @@ export class Views implements vscode.Disposable {
       this.disposables.push(vscode.window.registerWebviewPanelSerializer(PANEL_TYPES[kind], {
         deserializeWebviewPanel: async (panel, saved: unknown) => {
           const view = this.adopt(kind, panel);
-          // The page saved its last state with setState; the host keeps it to answer page requests.
-          if (saved && typeof saved === 'object' && (saved as ViewState).kind === kind) view.state = saved as ViewState;
+          // The page saved its last state with setState; the host keeps it to answer page requests, but
+          // only once checked: it names the model dir the engine loads and the document inserts go to.
+          const restored = validateRestoredState(kind, saved);
+          view.state = restored.state;
+          if (restored.notes.length) {
+            view.notice = restored.notes.join(' ');
+            this.log.warn(`${kind} view restored: ${view.notice}`);
+          }
         },
       }));
     }

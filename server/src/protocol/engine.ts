@@ -20,6 +20,7 @@ import type { BackendName, BackendRequest, EiVariant, SearchDatasetName, SearchO
 
 export const ENGINE_METHODS = {
   status: 'engine/status',
+  ping: 'engine/ping',
   pretrain: 'engine/pretrain',
   loadModel: 'engine/loadModel',
   embed: 'engine/embed',
@@ -67,6 +68,15 @@ export interface EngineStatusResult {
   home: string;
 }
 export const EngineStatusRequest = /* @__PURE__ */ new RequestType<EngineStatusParams, EngineStatusResult, EngineErrorData>(ENGINE_METHODS.status);
+
+// engine/ping ------------------------------------------------------------------------------------
+// Answered straight from the event loop (no backend, no I/O): the client's liveness check while
+// other requests are pending. A long job that yields keeps answering; a blocked or hung engine does not.
+export type EnginePingParams = Record<string, never>;
+export interface EnginePingResult {
+  pid: number;
+}
+export const EnginePingRequest = /* @__PURE__ */ new RequestType<EnginePingParams, EnginePingResult, EngineErrorData>(ENGINE_METHODS.ping);
 
 // engine/pretrain --------------------------------------------------------------------------------
 export interface EnginePretrainParams {
@@ -422,6 +432,7 @@ export const EngineCellAtRequest = /* @__PURE__ */ new RequestType<EngineCellAtP
 /** Every engine request, by method: what the engine process registers and the client calls. */
 export const EngineRequests = {
   status: EngineStatusRequest,
+  ping: EnginePingRequest,
   pretrain: EnginePretrainRequest,
   loadModel: EngineLoadModelRequest,
   embed: EngineEmbedRequest,

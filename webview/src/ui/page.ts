@@ -50,7 +50,9 @@ export function startPage<V extends ViewKind>(o: PageOptions<V>): Page {
   };
 
   const saved = vscode.getState();
-  if (saved && saved.kind === o.view) schedule(saved);
+  // What was saved comes back from disk: render it only if it still has a state's shape (the host checks the rest).
+  const restored = saved === undefined ? undefined : parseHostMessage({ type: 'state', state: saved });
+  if (restored?.type === 'state' && restored.state.kind === o.view) schedule(restored.state as StateOf<V>);
 
   window.addEventListener('message', (event: MessageEvent) => {
     const msg = parseHostMessage(event.data);

@@ -67,6 +67,7 @@ function abortSignal(token: CancellationToken): AbortSignal {
 }
 
 connection.onRequest(EngineRequests.status, handle(() => service.status()));
+connection.onRequest(EngineRequests.ping, () => ({ pid: process.pid }));
 connection.onRequest(EngineRequests.pretrain, handle((p, token) => {
   const progressToken = p.progressToken;
   const onProgress = progressToken === undefined ? undefined : (progress: PretrainProgress) => {
