@@ -9,16 +9,15 @@
  * (the reference's constant 0.95 / 0.4 is `baseline` in the strategy options).
  */
 import { computeFacts, encodeCell, type CellSpec } from '../../core/cellSpec';
-import { analyze } from '../../core/analyze';
 import { cellText } from '../../core/render';
 import type { SpaceId } from '../../core/spaces';
 import { argmaxRows } from '../../core/spaces/graph';
 import { DARTS_ONEHOT_OPS, dartsHash, formatGenotype } from '../../core/spaces/darts';
 import { NB101_ONEHOT_OPS } from '../../core/spaces/nasbench101';
 import { formatArch, NB201_ONEHOT_OPS } from '../../core/spaces/nasbench201';
-import { stripBom } from '../../core/text';
 import type { ProgressFn } from '../data/dataset';
 import { cacheDir } from '../paths';
+import { measuredObservations, type FileObservations } from './objectives/file';
 import type { Objective, SearchEvaluation } from './objectives/types';
 import { DartsPool, dartsPool } from './pools/darts';
 import type { Nb101Pool } from './pools/nasbench101';
@@ -168,10 +167,7 @@ export function describeCell(pool: SpacePool, index: number): string {
 
 export class FileObservationError extends Error {}
 
-export interface SpaceFileObservations {
-  observations: { index: number; reward: number; cells: string[] }[];
-  unmeasured: number;
-}
+export type SpaceFileObservations = FileObservations;
 
 /**
  * `--objective file` in any space: the cells of the file with `accuracy:` are placed in the pool
@@ -180,48 +176,18 @@ export interface SpaceFileObservations {
  * have reduce = normal) is an error naming file:line.
  */
 export function spaceFileObservations(pool: SpacePool, text: string, file: string): SpaceFileObservations {
-  const a = analyze(stripBom(text), { defaultSpace: pool.space });
-  const byIndex = new Map<number, { sum: number; cells: string[] }>();
-  const problems: string[] = [];
-  let unmeasured = 0;
-  a.cells.forEach((c, i) => {
-    const name = c.name ?? `#${i + 1}`;
-    const line = c.node.header.start.line + 1;
-    const acc = c.metrics.accuracy;
-    if (acc === undefined) {
-      unmeasured++;
-      return;
-    }
-    const err = c.diagnostics.find((d) => d.severity === 'error');
-    if (err || !c.spec) {
-      problems.push(`${file}:${line}: cell '${name}' has an accuracy but is not a valid cell: ${err ? `${err.code}: ${err.message}` : 'no architecture'} (run \`arch2vec validate ${file}\`)`);
-      return;
-    }
-    if (c.spec.space !== pool.space) {
-      problems.push(`${file}:${line}: cell '${name}' is a ${c.spec.space} cell; this search is over ${pool.space} (use --space ${c.spec.space})`);
-      return;
-    }
-    let index = pool.indexOf(c.spec);
+  return measuredObservations(text, file, pool.space, pool.space, (spec, name) => {
+    if (spec.space !== pool.space) return `cell '${name}' is a ${spec.space} cell; this search is over ${pool.space} (use --space ${spec.space})`;
+    let index = pool.indexOf(spec);
     if (index < 0 && pool instanceof DartsPool) {
-      const s = c.spec as Extract<CellSpec, { space: 'darts' }>;
+      const s = spec as Extract<CellSpec, { space: 'darts' }>;
       if (s.reduceGiven && dartsHash(s.reduce) !== dartsHash(s.normal)) {
-        problems.push(`${file}:${line}: cell '${name}' has a reduction cell different from its normal cell; the DARTS pool's cells use reduce = normal (arch2vec's convention): search a table of such cells with --objective benchmark --table`);
-        return;
+        return `cell '${name}' has a reduction cell different from its normal cell; the DARTS pool's cells use reduce = normal (arch2vec's convention): search a table of such cells with --objective benchmark --table`;
       }
       index = pool.add(s.normal);
     }
-    if (index < 0) {
-      problems.push(`${file}:${line}: cell '${name}' (${computeFacts(c.spec).id}) is not in the search pool (${pool.description})`);
-      return;
-    }
-    const o = byIndex.get(index) ?? { sum: 0, cells: [] };
-    o.sum += acc;
-    o.cells.push(name);
-    byIndex.set(index, o);
-  });
-  if (problems.length) throw new FileObservationError(problems.join('\n'));
-  if (byIndex.size === 0) throw new FileObservationError(`${file}: no ${pool.space} cell with a measured \`accuracy:\` (${a.cells.length} cell${a.cells.length === 1 ? '' : 's'} in the file); add e.g. \`accuracy: 93.1\` to the cells you have measured`);
-  return { observations: [...byIndex].map(([index, o]) => ({ index, reward: o.sum / o.cells.length, cells: o.cells })), unmeasured };
+    return index < 0 ? `cell '${name}' (${computeFacts(spec).id}) is not in the search pool (${pool.description})` : index;
+  }, (m) => new FileObservationError(m));
 }
 
 /** The `.cells` text of a pool cell with the given metrics. */
