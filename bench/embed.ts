@@ -29,7 +29,8 @@ function stats(ms: number[]): string {
   return `median ${q(0.5).toFixed(2)} ms, p90 ${q(0.9).toFixed(2)} ms, min ${s[0].toFixed(2)} ms`;
 }
 
-async function embedFolded(enc: FoldedEncoder, ds: Dataset, chunk: number): Promise<Float32Array> {
+/** Embeds every cell of `ds` in chunks through `embed` (the folded encoder, or the training model as the reference). */
+async function embedAll(embed: (ops: tf.Tensor3D, adj: tf.Tensor3D) => tf.Tensor, ds: Dataset, chunk: number): Promise<Float32Array> {
   const n = ds.nodes;
   const d = ds.opColumns;
   const out = new Float32Array(ds.count * 16);
@@ -38,23 +39,7 @@ async function embedFolded(enc: FoldedEncoder, ds: Dataset, chunk: number): Prom
   for (let start = 0; start < ds.count; start += chunk) {
     const b = Math.min(chunk, ds.count - start);
     for (let s = 0; s < b; s++) ds.fillEncoding(start + s, adj, ops, s);
-    const e = tf.tidy(() => enc.embed(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n])));
-    out.set((await e.data()) as Float32Array, start * 16);
-    e.dispose();
-  }
-  return out;
-}
-
-async function embedUnfolded(model: Arch2vecModel, ds: Dataset, chunk: number): Promise<Float32Array> {
-  const n = ds.nodes;
-  const d = ds.opColumns;
-  const out = new Float32Array(ds.count * 16);
-  const adj = new Float32Array(chunk * n * n);
-  const ops = new Float32Array(chunk * n * d);
-  for (let start = 0; start < ds.count; start += chunk) {
-    const b = Math.min(chunk, ds.count - start);
-    for (let s = 0; s < b; s++) ds.fillEncoding(start + s, adj, ops, s);
-    const e = tf.tidy(() => model.embed(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n])));
+    const e = tf.tidy(() => embed(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n])));
     out.set((await e.data()) as Float32Array, start * 16);
     e.dispose();
   }
@@ -89,13 +74,13 @@ async function main() {
   }
   const folded = new FoldedEncoder(model);
   // embedDataset runs the folded encoder too; the unfolded model.embed is the reference here.
-  const reference = await embedUnfolded(model, ds, 1000);
+  const reference = await embedAll((o, a) => model.embed(o, a), ds, 1000);
   for (const chunk of quick ? [] : chunks) {
     const times: number[] = [];
     let out: Float32Array = new Float32Array(0);
     for (let r = 0; r < 3; r++) {
       const t0 = performance.now();
-      out = await embedFolded(folded, ds, chunk);
+      out = await embedAll((o, a) => folded.embed(o, a), ds, chunk);
       times.push(performance.now() - t0);
     }
     let maxDiff = 0;
