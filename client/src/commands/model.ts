@@ -5,6 +5,7 @@ import type { MapState } from '../../../webview/src/messages';
 import { type App, cellsDocument, documentCells, settings, showError } from '../app';
 import { trainedModels } from '../../../server/src/engine/paths';
 import { EngineRequestError } from '../engineHost';
+import { probeBackend } from '../engine/probeBackend';
 import { BACKEND_CHOICES, SPACES } from '../settings';
 
 const SPACE_TITLES: Record<SpaceId, string> = { nasbench101: 'NAS-Bench-101', nasbench201: 'NAS-Bench-201', darts: 'DARTS' };
@@ -167,14 +168,24 @@ export async function chooseBackend(app: App): Promise<void> {
     const go = await vscode.window.showWarningMessage('arch2vec: switching the backend restarts the engine and stops the running jobs.', { modal: true }, 'Switch');
     if (go !== 'Switch') return;
   }
+  // Tried in a throw-away engine first: a backend that cannot load is never saved (it would leave the
+  // engine unable to start for every later command), and the running engine keeps its backend.
+  const probe = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `arch2vec: trying the ${pick.backend} backend…` },
+    () => probeBackend(pick.backend, { enginePath: app.context.asAbsolutePath('dist/engine.js'), env: { ARCH2VEC_HOME: app.engine.home } }));
+  if (!probe.ok) {
+    const keep = running ? `the engine keeps ${running.backend} (${running.device})` : `the setting stays ${current}`;
+    app.log.warn(`backend ${pick.backend} not saved: it does not load here: ${probe.reason}`);
+    const choice = await vscode.window.showErrorMessage(`arch2vec: the ${pick.backend} backend cannot be used here, so it was not saved; ${keep}. ${probe.reason}`, 'Show Log');
+    if (choice) app.log.show(true);
+    return;
+  }
   await vscode.workspace.getConfiguration('arch2vec').update('engine.backend', pick.backend, vscode.ConfigurationTarget.Global);
   await app.engine.setBackend(pick.backend);
   try {
     const report = await app.engine.ensureStarted();
     const skipped = report.skipped.map((k) => `${k.backend}: ${k.reason}`).join('; ');
-    const msg = `arch2vec: the engine runs on ${report.backend} (${report.device}).`;
-    if (pick.backend !== 'auto' && report.backend !== pick.backend) void vscode.window.showWarningMessage(`${msg} ${pick.backend} did not load: ${skipped}`);
-    else void vscode.window.showInformationMessage(msg + (skipped ? ` Skipped: ${skipped}` : ''));
+    app.log.info(`backend ${pick.backend} saved; the engine runs on ${report.backend} (${report.device})`);
+    void vscode.window.showInformationMessage(`arch2vec: the engine runs on ${report.backend} (${report.device}).` + (skipped ? ` Skipped: ${skipped}` : ''));
   } catch (e) {
     await showError(app, `the ${pick.backend} backend cannot be used`, e);
   }
