@@ -15,12 +15,15 @@ import { exportPyTorch } from './commands/exportPyTorch';
 import { openExample } from './commands/openExample';
 import { cancelSearch, exportSearchResults, rerunSearch, runSearch } from './commands/search';
 import { EngineHost } from './engineHost';
+import { honestLenses } from './honestLenses';
 import { Jobs } from './jobs';
 import { StatusBar } from './statusBar';
 import { Views, type ViewPanel } from './webviews/panels';
 
 let client: LanguageClient | undefined;
 let starting: Promise<LanguageClient> | undefined;
+/** Set once the app exists: CodeLenses that need a model are replaced where the space has none. */
+let lensRewriter: ((doc: vscode.TextDocument, lenses: vscode.CodeLens[]) => Promise<vscode.CodeLens[]>) | undefined;
 
 function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
@@ -33,6 +36,12 @@ function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     outputChannel: log,
     traceOutputChannel: log,
     synchronize: { configurationSection: CONFIG_SECTION },
+    middleware: {
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        return lenses && lensRewriter ? lensRewriter(document, lenses) : lenses;
+      },
+    },
   };
   return new LanguageClient('arch2vec', 'arch2vec cell-spec server', serverOptions, clientOptions);
 }
@@ -114,6 +123,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const app = { context, log, engine, jobs, languageClient: () => languageClient(context, log) } as App;
   app.views = new Views(context, (m, view) => onPageMessage(app, m, view), log);
   const status = new StatusBar(app);
+  lensRewriter = (doc, lenses) => honestLenses(app, doc, lenses);
 
   /** Commands report their own expected failures; anything else lands here with the log one click away. */
   const command = (id: string, fn: (...args: unknown[]) => Promise<unknown> | unknown) =>

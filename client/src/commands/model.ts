@@ -6,6 +6,9 @@ import { type App, cellsDocument, documentCells, settings, showError } from '../
 import { trainedModels } from '../../../server/src/engine/paths';
 import { EngineRequestError } from '../engineHost';
 import { probeBackend } from '../engine/probeBackend';
+import { estimateFor } from '../honestLenses';
+import { estimateSentence, formatDuration } from '../pretrainEstimate';
+import { REFERENCE_TRAIN } from '../../../server/src/engine/model/config';
 import { BACKEND_CHOICES, SPACES } from '../settings';
 
 const SPACE_TITLES: Record<SpaceId, string> = { nasbench101: 'NAS-Bench-101', nasbench201: 'NAS-Bench-201', darts: 'DARTS' };
@@ -47,9 +50,11 @@ export async function pretrain(app: App, spaceArg?: unknown): Promise<void> {
   const space = typeof spaceArg === 'string' && (SPACES as string[]).includes(spaceArg) ? (spaceArg as SpaceId) : await pickSpace('Pretrain an arch2vec model for which space?', await activeSpace(app));
   if (!space) return;
   const s = settings();
+  const expected = estimateFor(app, space, s.pretrainEpochs ?? undefined);
   const epochsText = await vscode.window.showInputBox({
-    title: `Pretrain ${SPACE_TITLES[space]}: epochs`,
-    prompt: 'Training epochs (empty: the reference\'s default). Cancelling keeps a checkpoint; run the command again to resume.',
+    title: `Pretrain ${SPACE_TITLES[space]}: epochs${expected ? ` (expected ${formatDuration(expected.seconds)})` : ''}`,
+    // The expected time, from training throughput measured on this machine (or the shipped models' records), before it starts.
+    prompt: `Training epochs (empty: the reference's ${REFERENCE_TRAIN[space].epochs}). ${expected ? `Expected: ${estimateSentence(expected)}` : 'No training has been measured here yet, so the time is unknown.'} Cancelling keeps a checkpoint; run the command again to resume.`,
     value: s.pretrainEpochs ? String(s.pretrainEpochs) : '',
     validateInput: (v) => (v.trim() === '' || /^[1-9]\d{0,4}$/.test(v.trim()) ? undefined : 'a whole number of epochs, or empty'),
   });
@@ -63,7 +68,8 @@ export async function pretrain(app: App, spaceArg?: unknown): Promise<void> {
       // An unfinished run of this space (cancelled, or the editor closed) is resumed rather than started over.
       const resume = trainedModels(space, { ARCH2VEC_HOME: app.engine.home }).some((m) => !m.config.complete);
       if (resume) report('resuming the unfinished run');
-      app.log.info(`pretraining ${space}: started on ${backend.backend} (${backend.device}), ${epochs ?? 'default'} epochs${resume ? ', resuming the unfinished run' : ''}`);
+      const eta = estimateFor(app, space, epochs);
+      app.log.info(`pretraining ${space}: started on ${backend.backend} (${backend.device}), ${epochs ?? 'default'} epochs${resume ? ', resuming the unfinished run' : ''}${eta ? `; expected ${estimateSentence(eta)}` : ''}`);
       // Milestones in the log (every 10 %), so a long run can be followed and reviewed afterwards.
       let logged = -1;
       return engine.pretrain({ space, ...(epochs ? { epochs } : {}), resume }, {

@@ -2,6 +2,7 @@ import type { Analysis, AnalyzedCell } from '../core/analyze';
 import { containsPosition, type Position, type Range } from '../core/text';
 import { KEY_DOCS, METRIC_KEYS, SPACES, type SpaceModule } from '../core/spaces';
 import { cellAt } from './cellAt';
+import { graphMarkdown } from './cellGraph';
 import { cellCost, formatCount } from '../core/export/cost';
 import type { ExportDataset } from '../core/export/network';
 import type { CellSpec } from '../core/cellSpec';
@@ -47,7 +48,9 @@ export function describeCell(c: AnalyzedCell): string {
     out.push(...space.describe(f, c.spec?.space === f.space ? c.spec : undefined));
     out.push('', f.summary);
     // Only for cells export accepts (no errors): the network of a cell outside its space means nothing.
-    const cost = c.spec && !c.diagnostics.some((d) => d.severity === 'error') ? costLine(c.spec) : undefined;
+    const valid = c.spec && !c.diagnostics.some((d) => d.severity === 'error');
+    if (valid) out.push('', 'Graph (each node ← the nodes and ops feeding it):', '', graphMarkdown(c.spec!));
+    const cost = valid ? costLine(c.spec!) : undefined;
     if (cost) out.push('', cost);
   }
   const metrics = Object.entries(c.metrics).map(([k, v]) => `${k} ${v}${METRIC_KEYS[k]?.percent ? '%' : ''}`);
