@@ -12,6 +12,7 @@ import { type App, insertCell, settings, showError } from './app';
 import { chooseBackend, embedFile, openLatentMap, pretrain } from './commands/model';
 import { neighboursOf, showNeighbours, suggestSimilar } from './commands/neighbours';
 import { exportPyTorch } from './commands/exportPyTorch';
+import { compareCells } from './commands/compareCells';
 import { openExample } from './commands/openExample';
 import { cancelSearch, exportSearchResults, rerunSearch, runSearch } from './commands/search';
 import { EngineHost } from './engineHost';
@@ -150,6 +151,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     command('arch2vec.showNeighbours', (...args) => showNeighbours(app, ...args)),
     command('arch2vec.suggestSimilar', (...args) => suggestSimilar(app, ...args)),
     command('arch2vec.exportPyTorch', (...args) => exportPyTorch(app, ...args)),
+    command('arch2vec.compareCells', (...args) => compareCells(app, ...args)),
     command('arch2vec.embedFile', (uri) => embedFile(app, uri)),
     command('arch2vec.runSearch', (choice) => runSearch(app, choice)),
     command('arch2vec.cancelJob', () => jobs.cancelInteractive()),
