@@ -1,8 +1,10 @@
 /**
  * `npm run screenshots`: the three webview pages with real data (shipped NB201 model and table, real
  * benchmark searches) in VS Code's Dark Modern and Light Modern themes, written to
- * docs/<page>-<theme>.png (1000×700), and the search view at side-panel width as docs/search-500-<theme>.png
- * (500×900). Uses the test harness, so what is pictured is what is tested.
+ * docs/<page>-<theme>.png (1000×700). Uses the test harness, so what is pictured is what is tested. The
+ * search view at side-panel width (docs/search-500-<theme>.png) and the predictions in the editor
+ * (docs/predictions-<theme>.png) come from the real editor: the end-to-end test writes them with
+ * ARCH2VEC_UPDATE_SCREENSHOTS=1; `--harness-500` writes the harness's 500 px search view to .cache/ instead.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,12 +39,13 @@ async function main() {
         await p.page.close();
       }
     }
-    // The search view at side-panel width (cards), as a user with the editor beside it sees it.
-    for (const theme of ['dark', 'light'] as ThemeName[]) {
+    // The search view at side-panel width (cards): docs/ has the real editor's (test/e2e.test.ts); this one is for comparing.
+    for (const theme of (process.argv.includes('--harness-500') ? ['dark', 'light'] : []) as ThemeName[]) {
       const p = await harness.open('suggestions', { theme, width: 500, height: 900 });
       await p.send({ type: 'state', state: states.suggestions });
       await settle(p, 'suggestions');
-      const file = join(OUT, `search-500-${theme}.png`);
+      mkdirSync(join(REPO, '.cache'), { recursive: true });
+      const file = join(REPO, '.cache', `search-500-harness-${theme}.png`);
       await p.page.screenshot({ path: file });
       if (p.problems.length) throw new Error(`search at 500 px (${theme}): ${p.problems.join('; ')}`);
       console.log(file);

@@ -2,9 +2,17 @@
  * End-to-end: the packaged .vsix in a real VS Code (code-server 4.100.3 = VS Code 1.100.3) driven
  * through headless Chromium the way a user works: diagnostics in the Problems view, a hover, a command
  * from the palette that opens the neighbours webview, "Insert" from that webview editing the file, the
- * status bar naming the engine's backend, the "suggest similar" CodeLens, and "Run Search…" walked
- * through its quick picks to the live Search view and an insertable suggestion. Expected values come
- * from the CLI on the same files (the same analysis, the same shipped model and benchmark table).
+ * status bar naming the engine's backend, the "suggest similar" CodeLens, "Run Search…" walked
+ * through its quick picks to the live Search view and an insertable suggestion, that view at a side
+ * panel's width (500 px) in dark and light, a search whose evaluator script fails (each reason shown),
+ * a DARTS search with a small evaluator script, "export as PyTorch", and predicted accuracies (inlay
+ * hints, hover) once a file has enough measured cells. Expected values come from the CLI on the same
+ * files (the same analysis, the same shipped model, benchmark table and evaluator scripts). One
+ * code-server session serves every step.
+ *
+ * Screenshots of the real editor (search view at 500 px, predictions; dark and light) go to
+ * .cache/e2e-artifacts/screenshots/, or to docs/ with ARCH2VEC_UPDATE_SCREENSHOTS=1 (how the committed
+ * docs/search-500-*.png and docs/predictions-*.png are made).
  *
  * Needs /usr/bin/chromium, and for the one-time code-server install (cached in .cache/code-server)
  * ripgrep, pkg-config, libkrb5-dev and a C++ toolchain; skips without them unless
@@ -21,6 +29,8 @@ import { chromiumMissing, launchChromium } from '../scripts/e2e/browser';
 import { Workbench } from '../scripts/e2e/workbench';
 import { type CodeServer, ensureCodeServer, missingInstallPrerequisites, startCodeServer } from './helpers/codeServer';
 import { REPO } from './helpers/shared';
+import { failureReason } from '../client/src/commands/searchResults';
+import { formatDuration, measuredRates, noModelLens, pretrainEstimate } from '../client/src/pretrainEstimate';
 
 const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { publisher: string; name: string };
 const EXTENSION_ID = `${manifest.publisher}.${manifest.name}`;
@@ -99,6 +109,63 @@ cell third
   arch: |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|
 `;
 
+/** At most this many evaluations per command search (arch2vec.search.maxEvals, set for those steps). */
+const COMMAND_MAX_EVALS = 6;
+/**
+ * A broken training script: odd cells "run out of GPU memory" (exit 1, the reason on stderr), even
+ * ones train but never print a result line. Two reasons, so the search runs to its end (no early stop).
+ */
+const FLAKY_FILE = 'evaluators/flaky.mjs';
+const FLAKY_TEXT = `import { readFileSync } from 'node:fs';
+const cell = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+if (cell.index % 2) {
+  console.error('RuntimeError: CUDA out of memory. Tried to allocate 2.00 GiB');
+  process.exit(1);
+}
+console.log('epoch 1/1 loss 0.42');
+`;
+const FLAKY_COMMAND = `node ${FLAKY_FILE} {json}`;
+/** The example evaluator (a deterministic stand-in for training), run on DARTS genotypes. */
+const SYNTHETIC_FILE = 'evaluators/synthetic-accuracy.mjs';
+const SYNTHETIC_COMMAND = `node ${SYNTHETIC_FILE} {json}`;
+const DARTS_FILE = 'darts.cells';
+/**
+ * NAS-Bench-201 cells, 12 with their CIFAR-10 test accuracy from the shipped table (more than the 10
+ * predictions need) and 3 without: those get a predicted accuracy.
+ */
+const PREDICT_FILE = 'predictions.cells';
+const PREDICT_TEXT = `# NAS-Bench-201: accuracy = CIFAR-10 test accuracy (200 epochs, NATS-Bench-tss), 12 cells measured.
+# The cells without one get a predicted accuracy from the measured cells.
+
+space nasbench201
+
+cell candidate_a
+  arch: |nor_conv_3x3~0|+|nor_conv_1x1~0|nor_conv_3x3~1|+|nor_conv_1x1~0|skip_connect~1|nor_conv_3x3~2|
+
+cell candidate_b
+  arch: |skip_connect~0|+|avg_pool_3x3~0|skip_connect~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_1x1~2|
+
+cell candidate_c
+  arch: |nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|
+
+${[
+  [5292, '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|', 94.29],
+  [1346, '|nor_conv_3x3~0|+|nor_conv_3x3~0|skip_connect~1|+|nor_conv_1x1~0|nor_conv_3x3~1|nor_conv_3x3~2|', 93.48],
+  [7525, '|nor_conv_1x1~0|+|skip_connect~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|', 93.11],
+  [8012, '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_1x1~1|skip_connect~2|', 93.23],
+  [4184, '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|nor_conv_3x3~0|nor_conv_3x3~1|skip_connect~2|', 93.46],
+  [8754, '|nor_conv_1x1~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|skip_connect~2|', 92.89],
+  [13037, '|nor_conv_1x1~0|+|avg_pool_3x3~0|skip_connect~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|', 88.86],
+  [11883, '|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_1x1~0|skip_connect~1|skip_connect~2|', 87.33],
+  [15104, '|skip_connect~0|+|skip_connect~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|nor_conv_1x1~2|', 89.11],
+  [1839, '|avg_pool_3x3~0|+|nor_conv_1x1~0|nor_conv_1x1~1|+|skip_connect~0|skip_connect~1|skip_connect~2|', 87.84],
+  [14885, '|skip_connect~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_1x1~1|skip_connect~2|', 87.34],
+  [13886, '|skip_connect~0|+|skip_connect~0|nor_conv_1x1~1|+|nor_conv_1x1~0|skip_connect~1|avg_pool_3x3~2|', 87.22],
+].map(([i, arch, acc]) => `cell nb201_${i}\n  arch: ${arch}\n  accuracy: ${acc}\n`).join('')}`;
+const THEMES = { dark: 'Default Dark Modern', light: 'Default Light Modern' } as const;
+/** Where the steps' screenshots go (docs/ only when asked: a test run must not rewrite tracked files). */
+const SCREENSHOTS = process.env.ARCH2VEC_UPDATE_SCREENSHOTS === '1' ? path.join(REPO, 'docs') : path.join(ARTIFACTS, 'screenshots');
+
 const installMissing = missingInstallPrerequisites();
 const unmet = [chromiumMissing(), installMissing.length ? `installing code-server needs ${installMissing.join(', ')}` : undefined]
   .filter(Boolean).join('; ');
@@ -125,7 +192,10 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
   before(async () => {
     scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'arch2vec-e2e-'));
     const vsix = packageExtension(scratch);
-    const files: Record<string, string> = { [BROKEN_FILE]: BROKEN_TEXT, [SIMILAR_FILE]: SIMILAR_TEXT, [TYPED_FILE]: '' };
+    const files: Record<string, string> = {
+      [BROKEN_FILE]: BROKEN_TEXT, [SIMILAR_FILE]: SIMILAR_TEXT, [TYPED_FILE]: '', [PREDICT_FILE]: PREDICT_TEXT, [FLAKY_FILE]: FLAKY_TEXT,
+      [SYNTHETIC_FILE]: fs.readFileSync(path.join(REPO, 'examples', 'evaluators', 'synthetic-accuracy.mjs'), 'utf8'),
+    };
     for (const f of fs.readdirSync(path.join(REPO, 'examples')).filter((f) => f.endsWith('.cells'))) {
       files[f] = fs.readFileSync(path.join(REPO, 'examples', f), 'utf8');
     }
@@ -133,7 +203,13 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     // home for the CLI runs below and for code-server (this file has its own process).
     process.env.ARCH2VEC_HOME = path.join(scratch, 'arch2vec-home');
     fs.mkdirSync(process.env.ARCH2VEC_HOME);
-    server = await startCodeServer({ vsix, files, settings: { 'arch2vec.neighbours.count': NEIGHBOURS } });
+    server = await startCodeServer({
+      vsix, files, settings: {
+        'arch2vec.neighbours.count': NEIGHBOURS,
+        // Steps change settings by typing the whole settings.json: nothing may be auto-closed or re-indented there.
+        '[jsonc]': { 'editor.autoClosingBrackets': 'never', 'editor.autoClosingQuotes': 'never', 'editor.autoIndent': 'none', 'editor.formatOnType': false, 'editor.autoSurround': 'never' },
+      },
+    });
     browser = await launchChromium();
     wb = await Workbench.newPage(browser);
     await wb.load(server.url).catch(async (e) => {
@@ -345,6 +421,205 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     assert.deepEqual(errors, [], 'the file still validates');
   });
 
+  step('the Search view at a side panel\'s width (500 px), dark and light: cards that fit, nothing cut (screenshots)', async (t) => {
+    if (!searchShown) return t.skip('needs the Search view of the step before');
+    const view = wb.webview(EXTENSION_ID);
+    fs.mkdirSync(SCREENSHOTS, { recursive: true });
+    // Beside the file, as a side panel: no Explorer, no bottom panel, the window sized so the view is 500 px.
+    // (Each command is offered only while its part shows.)
+    if (await wb.page.locator('.part.sidebar').isVisible()) await wb.runCommand('View: Close Primary Side Bar');
+    if (await wb.page.locator('.part.panel').isVisible()) await wb.runCommand('View: Hide Panel');
+    await view.locator('li.result').first().waitFor();
+    for (const theme of ['dark', 'light'] as const) {
+      await setTheme(theme);
+      const width = await wb.sizeWebview(EXTENSION_ID, 500);
+      assert.ok(Math.abs(width - 500) <= 2, `the view is ${width} px wide`);
+      // Below 720 px the results are cards: every cell's name, values and buttons inside the view.
+      const overflow = await view.locator('body').evaluate((body) => {
+        const w = body.ownerDocument.documentElement.clientWidth;
+        const out: string[] = [];
+        if (body.ownerDocument.documentElement.scrollWidth > w + 1) out.push(`the page scrolls sideways (${body.ownerDocument.documentElement.scrollWidth} > ${w})`);
+        for (const el of body.querySelectorAll('li.result, li.result *, h1, .status, ul.legend li')) {
+          const r = el.getBoundingClientRect();
+          if (r.width > 0 && (r.right > w + 1 || r.left < -1)) out.push(`${el.tagName.toLowerCase()}.${el.className}: ${Math.round(r.left)}..${Math.round(r.right)} of ${w}`);
+        }
+        return out;
+      });
+      assert.deepEqual(overflow, [], 'nothing sticks out of the 500 px view');
+      await view.locator('li.result [data-action="insert"]').first().waitFor();
+      await wb.screenshotGroupOf(EXTENSION_ID, path.join(SCREENSHOTS, `search-500-${theme}.png`));
+    }
+    await setTheme('dark');
+    await wb.page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  step('a search whose evaluator script fails shows each failure\'s reason in the view and the log', async () => {
+    // Command searches stop after a few evaluations (the workbench picks the settings file up live).
+    await updateSettings({ 'arch2vec.search.maxEvals': COMMAND_MAX_EVALS });
+    const run = commandSearchFromCli('nasbench201', 'rs', FLAKY_COMMAND);
+    const expected = new Map<string, number>();
+    for (const e of run.log) if (e.error) expected.set(failureReason(e.error), (expected.get(failureReason(e.error)) ?? 0) + 1);
+    assert.equal(run.log.length, COMMAND_MAX_EVALS);
+    assert.equal(expected.size, 2, `the script fails two ways on these cells: ${[...expected.keys()].join(' | ')}`);
+
+    await wb.openFile(NB201_FILE);
+    await wb.runCommand('arch2vec: Run Search…', { opensQuickInput: true });
+    await wb.pick('Search: space', 'nasbench201');
+    await wb.pickMany('Search: strategies', ['Random search']);
+    await wb.pick('Search: objective', 'My evaluator command');
+    await wb.inputText('Search: evaluator command', FLAKY_COMMAND);
+    // The budget box says what an empty budget means once the setting has arrived; accept empty.
+    await wb.page.locator('.quick-input-widget', { hasText: /empty: stop after arch2vec\.search\.maxEvals evaluations/ }).waitFor();
+    await wb.inputText('Search: budget', '');
+
+    const view = wb.webview(EXTENSION_ID);
+    // The view shows this search (not the last one) once its title says so.
+    await view.locator('h1', { hasText: /^Random search · evaluator command$/ }).waitFor({ timeout: 30_000 });
+    await wb.waitUnlessError(view.locator('.status.done, .status.failed'), 90_000);
+    const failures = view.locator('details.failures');
+    await failures.waitFor();
+    assert.equal((await failures.locator('summary').innerText()).trim(), `${COMMAND_MAX_EVALS} evaluations failed (2 reasons)`);
+    const shown = new Map((await failures.locator('li').evaluateAll((els) => els.map((li) => [
+      li.querySelector('.reason')?.textContent ?? '', Number(li.querySelector('.count')?.textContent?.replace('×', '')),
+    ] as [string, number]))));
+    assert.deepEqual(shown, expected, 'each reason the evaluator gave, with how often');
+    // The extension's log (its output channel, written under the profile's logs) names them too.
+    const logged = await waitForLog(server!, (text) => text.includes(`search: ${COMMAND_MAX_EVALS} evaluations failed`));
+    for (const reason of expected.keys()) assert.ok(logged.includes(reason), `the log has "${reason}"`);
+  }, 120_000);
+
+  step('a DARTS search with a small evaluator script, from the editor, finds what the CLI finds', async () => {
+    const runs = SEARCH_STRATEGIES.map((s) => ({ ...s, run: commandSearchFromCli('darts', s.id, SYNTHETIC_COMMAND) }));
+    await wb.openFile(DARTS_FILE);
+    await wb.runCommand('arch2vec: Run Search…', { opensQuickInput: true });
+    // The space of the file's cells is offered first.
+    await wb.page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: 'darts' }).waitFor();
+    await wb.pick('Search: space', 'darts');
+    await wb.pickMany('Search: strategies', runs.map((r) => r.label));
+    await wb.pick('Search: objective', 'My evaluator command');
+    await wb.inputText('Search: evaluator command', SYNTHETIC_COMMAND);
+    await wb.inputText('Search: budget', '');
+
+    const view = wb.webview(EXTENSION_ID);
+    await view.locator('h1', { hasText: `${runs.map((r) => r.label).join(' vs ')} · evaluator command` }).waitFor({ timeout: 30_000 });
+    // The first DARTS search samples and caches the space's pool (600,000 genotypes) before evaluating.
+    await wb.waitUnlessError(view.locator('.status.done'), 150_000);
+    assert.equal(await view.locator('.status .status-text').innerText(), `Done: ${runs.length * COMMAND_MAX_EVALS} evaluations`);
+    const legend = await view.locator('ul.legend li').allInnerTexts();
+    assert.deepEqual(legend.map((l) => l.replace(/\s+/g, ' ').trim()), runs.map((r) => `${r.label} done · best ${r.run.best.reward.toFixed(2)}%`));
+    for (const r of runs) {
+      const first = view.locator(`section.strategy-results[data-strategy="${r.id}"] li.result`).first();
+      await first.waitFor();
+      assert.equal(await first.getAttribute('data-index'), String(r.run.best.index), `${r.label}: the CLI's best genotype heads its list`);
+    }
+    await updateSettings({ 'arch2vec.search.maxEvals': null });
+  }, 240_000);
+
+  step('"export as PyTorch" on a cell writes the module `arch2vec export` writes', async () => {
+    const [info] = cliJson<{ cell: string; params: number }[]>('info', workspaceFile(SIMILAR_FILE)).filter((c) => c.cell === SIMILAR_CELL);
+    const expected = execFileSync(process.execPath, [CLI, 'export', workspaceFile(SIMILAR_FILE), '--cell', SIMILAR_CELL, '--format', 'pytorch'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    await wb.openFile(SIMILAR_FILE);
+    await (await wb.codeLens(SIMILAR_CELL, 'export as PyTorch')).click();
+    await wb.pick(`Export ${SIMILAR_CELL} as PyTorch: network`, 'CIFAR-10');
+    // The save dialog (VS Code's own in a browser): the proposed path beside the file; accept it.
+    const target = workspaceFile(`${SIMILAR_CELL}.py`);
+    const input = wb.page.locator('.quick-input-widget .quick-input-box input');
+    for (let t0 = Date.now(); (await input.inputValue().catch(() => '')) !== target;) {
+      assert.ok(Date.now() - t0 < 20_000, `the save dialog proposes ${target}, not ${await input.inputValue().catch(() => '(none)')}`);
+      await wb.page.waitForTimeout(100);
+    }
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.notifications-toasts .notification-list-item', { hasText: `wrote ${SIMILAR_CELL}.py (${info.params.toLocaleString('en-US')} parameters)` }).waitFor();
+    const written = fs.readFileSync(target, 'utf8');
+    // The same module; only the line saying how it was generated differs.
+    const generatedBy = /^Generated by .*$/m;
+    assert.match(written, /^Generated by arch2vec .* \(Export as PyTorch\)\.$/m);
+    assert.equal(written.replace(generatedBy, ''), expected.replace(generatedBy, ''));
+    assert.match(written, new RegExp(`^Parameters: ${info.params.toLocaleString('en-US')}$`, 'm'));
+  });
+
+  step('above a cell of a space without a model, the CodeLens says so and offers pretraining with its expected time', async (t) => {
+    const spaces = ([['nasbench101', 'nasbench101.cells', 'nb101_v2', 'NAS-Bench-101'], ['darts', DARTS_FILE, 'arch2vec_rl', 'DARTS']] as const)
+      .filter(([space]) => !fs.existsSync(path.join(REPO, 'models', space, 'config.json')));
+    if (!spaces.length) return t.skip('every space ships a model: no such cell');
+    // The editor's engine home is empty (a fresh profile): the rate comes from the shipped models' records.
+    const rates = measuredRates(path.join(scratch, 'no-models-here'));
+    for (const [space, file, cell, title] of spaces) {
+      const estimate = pretrainEstimate(space, rates);
+      assert.ok(estimate, 'the shipped NB201 model recorded its training rate');
+      const lens = noModelLens(space, estimate);
+      assert.match(lens.title, /^no (NB101|DARTS) model · pretrain \(≈[\d.]+ (s|min|h)\)$/);
+      await wb.openFile(file);
+      await wb.codeLens(cell, 'export as PyTorch');
+      await (await wb.codeLens(cell, lens.title)).click();
+      // What it costs is said before anything starts.
+      await wb.page.locator('.quick-input-widget .quick-input-title', { hasText: `Pretrain ${title}: epochs (expected ${formatDuration(estimate.seconds)})` }).waitFor();
+      await wb.page.locator('.quick-input-widget', { hasText: `${estimate.epochs} epochs of ${estimate.cells.toLocaleString('en-US')} cells` }).waitFor();
+      await wb.page.keyboard.press('Escape');
+      await wb.page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      assert.equal(await wb.editor.locator('.codelens-decoration a', { hasText: /^(neighbours|suggest similar)$/ }).count(), 0, 'no lens that cannot work');
+    }
+  });
+
+  step('with 12 measured cells, each unmeasured cell shows the predicted accuracy `arch2vec predict` gives (inlay hint, hover; screenshots)', async () => {
+    const { predictions } = cliJson<{ predictions: { name: string; predicted: number; std: number; nearest: { name: string }[] }[] }>('predict', workspaceFile(PREDICT_FILE));
+    assert.deepEqual(predictions.map((p) => p.name).sort(), ['candidate_a', 'candidate_b', 'candidate_c']);
+    await wb.openFile(PREDICT_FILE);
+    for (const p of predictions) {
+      // The hint follows the cell's name on its header line.
+      const hinted = new RegExp(`^cell\\s+${p.name}\\s*≈\\s*${p.predicted.toFixed(1).replace('.', '\\.')}%\\s*±\\s*${p.std.toFixed(1).replace('.', '\\.')}\\s*$`);
+      await wb.editor.locator('.view-line', { hasText: hinted }).waitFor({ timeout: 30_000 });
+    }
+    const [first] = predictions.filter((p) => p.name === 'candidate_a');
+    // The file alone in a window of a laptop screen's size, for the screenshots.
+    await wb.runCommand('View: Single Column Editor Layout');
+    await wb.page.setViewportSize({ width: 1000, height: 720 });
+    for (const theme of ['dark', 'light'] as const) {
+      await setTheme(theme);
+      const hover = await wb.hover(first.name, /Predicted accuracy/);
+      const text = (await hover.innerText()).replace(/\s+/g, ' ');
+      assert.ok(text.includes(`Predicted accuracy: ${first.predicted.toFixed(2)}% ± ${first.std.toFixed(2)}`), text);
+      for (const n of first.nearest) assert.ok(text.includes(n.name), `the hover names ${n.name}, a measured cell that drives it`);
+      assert.ok(text.indexOf('Predicted accuracy') < text.indexOf('Graph'), 'the prediction comes first, right under the title');
+      await wb.page.screenshot({ path: path.join(SCREENSHOTS, `predictions-${theme}.png`), clip: await wb.activeGroupBox() });
+      await wb.page.mouse.move(0, 0);
+    }
+    await setTheme('dark');
+    await wb.page.setViewportSize({ width: 1400, height: 900 });
+  });
+
+  /** Merges `patch` into the user settings (null removes a key), through the settings editor. */
+  async function updateSettings(patch: Record<string, unknown>): Promise<void> {
+    const settings = JSON.parse(fs.readFileSync(server!.settingsFile, 'utf8')) as Record<string, unknown>;
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null) delete settings[k];
+      else settings[k] = v;
+    }
+    await wb.setUserSettings(settings);
+    assert.deepEqual(JSON.parse(fs.readFileSync(server!.settingsFile, 'utf8')), settings, 'settings.json holds what was typed');
+  }
+
+  /** Switches the colour theme (through settings.json) and waits until the workbench and our views show it. */
+  async function setTheme(theme: keyof typeof THEMES): Promise<void> {
+    await updateSettings({ 'workbench.colorTheme': THEMES[theme] });
+    await wb.page.locator(theme === 'light' ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
+    const views = wb.page.locator(`iframe.webview[src*="extensionId=${EXTENSION_ID}"]`).filter({ visible: true });
+    if (await views.count()) await wb.webview(EXTENSION_ID).locator(`body.vscode-${theme}`).waitFor({ timeout: 15_000 });
+    await wb.page.waitForTimeout(300); // the repaint after the theme's variables change
+  }
+
+  /**
+   * A command search run by the CLI as the editor runs it (seed 1, the workspace as its directory, at
+   * most COMMAND_MAX_EVALS evaluations), with its own results log so the editor's run reuses nothing.
+   */
+  function commandSearchFromCli(space: string, strategy: string, command: string): { best: { index: number; reward: number }; log: { index: number; error?: string }[] } {
+    const log = path.join(scratch, `${space}-${strategy}-${Date.now()}.jsonl`);
+    const r = cliJsonIn<{ runs: { best: { index: number; reward: number } }[] }>(server!.workspace, 'search', '--space', space, '--objective', 'command', '--command', command,
+      '--strategy', strategy, '--seed', '1', '--max-evals', String(COMMAND_MAX_EVALS), '--log', log);
+    const lines = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { index: number; error?: string });
+    return { best: r.runs[0].best, log: lines };
+  }
+
   /** The neighbours the CLI finds with the same shipped model, nearest first. */
   function neighboursFromCli(): { index: number }[] {
     const r = cliJson<{ neighbours: { index: number }[] }>('neighbours', workspaceFile(NB201_FILE), '--cell', QUERY_CELL, '-k', String(NEIGHBOURS));
@@ -404,8 +679,13 @@ interface CliHash { cell: string; id: string }
 
 /** Runs `arch2vec <command> … --json` (exit 1 only means the file has errors). */
 function cliJson<T>(...args: string[]): T {
+  return cliJsonIn<T>(REPO, ...args);
+}
+
+/** cliJson in directory `cwd` (where a command search runs its evaluator). */
+function cliJsonIn<T>(cwd: string, ...args: string[]): T {
   try {
-    return JSON.parse(execFileSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as T;
+    return JSON.parse(execFileSync(process.execPath, [CLI, ...args, '--json'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 })) as T;
   } catch (e) {
     const out = (e as { stdout?: string }).stdout;
     if (out) return JSON.parse(out) as T;
@@ -429,4 +709,17 @@ async function saveArtifacts(stepName: string, wb: Workbench | undefined, server
     if (fs.existsSync(server.vscodeLogsDir)) fs.cpSync(server.vscodeLogsDir, path.join(dir, 'vscode-logs'), { recursive: true });
   }
   console.log(`# e2e artifacts: ${path.relative(REPO, dir)}`);
+}
+
+/** The text of the extension's log files (its output channel) once `ready` holds for it (the channel writes in batches). */
+async function waitForLog(server: CodeServer, ready: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const files = fs.existsSync(server.vscodeLogsDir) ? (fs.readdirSync(server.vscodeLogsDir, { recursive: true }) as string[]) : [];
+    const text = files.filter((f) => f.endsWith('.log') && /arch2vec/i.test(f))
+      .map((f) => fs.readFileSync(path.join(server.vscodeLogsDir, f), 'utf8')).join('\n');
+    if (ready(text)) return text;
+    if (Date.now() > deadline) throw new Error(`the extension's log never said what was expected; it has:\n${text.slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }

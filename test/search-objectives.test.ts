@@ -324,7 +324,9 @@ describe('runSearch (the request the CLI and the engine share)', () => {
     for (const r of a.runs) {
       assert.equal(r.trace!.length, r.evaluations);
       assert.equal(r.trace!.at(-1)!.bestIndex, r.best!.index);
-      assert.match(r.best!.cell, /^cell nb201_\d+\n  space: nasbench201\n  arch: \|.*\n  val_accuracy: [\d.]+\n  test_accuracy: [\d.]+\n$/);
+      // Metrics named as the examples name them, each saying which dataset, split and epochs it is.
+      assert.match(r.best!.cell, /^cell nb201_\d+\n  space: nasbench201\n  arch: \|.*\n  accuracy: [\d.]+ +# CIFAR-100 test, 200 epochs \(NAS-Bench-201\)\n  val_accuracy: [\d.]+ +# CIFAR-100 validation, 12 epochs\n$/);
+      assert.ok(r.best!.cell.includes(`  accuracy: ${Math.round(r.best!.test! * 100) / 100} `), 'accuracy is the reported test accuracy');
     }
     const b = await runSearch(p, { deps });
     assert.deepEqual(b.runs.map((r) => r.trace), a.runs.map((r) => r.trace));

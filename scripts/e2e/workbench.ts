@@ -67,7 +67,11 @@ export class Workbench {
 
   /** Saves the active editor (Ctrl+S) once it has focus. */
   async save(): Promise<void> {
-    await this.editor.and(this.page.locator('.focused')).waitFor();
+    // Right after a webview's button edited the file, the click's focus can land in the webview after
+    // the extension focused the editor: click into the editor then, as a user would.
+    const focused = this.editor.and(this.page.locator('.focused'));
+    if (!(await focused.waitFor({ timeout: 3_000 }).then(() => true, () => false))) await this.editor.locator('.view-lines').click();
+    await focused.waitFor();
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
   }
@@ -94,6 +98,66 @@ export class Workbench {
     // the one the user sees is the visible one.
     return this.page.locator(`iframe.webview[src*="extensionId=${extensionId}"]`).filter({ visible: true })
       .contentFrame().frameLocator('#active-frame');
+  }
+
+  /**
+   * Replaces the user settings with `settings` the way a user edits them: "Preferences: Open User
+   * Settings (JSON)", the new text, save, close. (code-server does not pick up outside writes to the file.)
+   */
+  async setUserSettings(settings: Record<string, unknown>): Promise<void> {
+    await this.runCommand('Preferences: Open User Settings (JSON)');
+    await this.page.locator('.tabs-container .tab.active', { hasText: 'settings.json' }).waitFor();
+    await this.editor.locator('.view-lines').click();
+    await this.page.keyboard.press('Control+A');
+    await this.page.keyboard.insertText(JSON.stringify(settings, null, 2));
+    await this.save();
+    await this.page.keyboard.press('Control+W');
+    await this.page.locator('.tabs-container .tab', { hasText: 'settings.json' }).waitFor({ state: 'detached' });
+  }
+
+  /** The visible webview panel of an extension (its outer iframe, which VS Code lays over the panel's editor group). */
+  webviewFrame(extensionId: string): Locator {
+    return this.page.locator(`iframe.webview[src*="extensionId=${extensionId}"]`).filter({ visible: true });
+  }
+
+  /**
+   * Resizes the browser window until the extension's visible webview is `width` px wide (the window's
+   * other parts keep their sizes; the editor groups share the rest as VS Code lays them out); returns
+   * the width reached.
+   */
+  async sizeWebview(extensionId: string, width: number): Promise<number> {
+    const frame = this.webviewFrame(extensionId);
+    let now = 0;
+    for (let attempt = 0; attempt < 8; attempt++) {
+      await this.page.waitForTimeout(250); // VS Code lays the grid out after the resize event
+      now = Math.round((await frame.boundingBox())!.width);
+      if (Math.abs(now - width) <= 1) break;
+      const vp = this.page.viewportSize()!;
+      // The panel takes a share of the window's width beyond the fixed parts: scale that share.
+      const box = (await frame.boundingBox())!;
+      const share = box.width / vp.width;
+      await this.page.setViewportSize({ width: Math.round(vp.width + (width - now) / Math.max(0.2, share)), height: vp.height });
+    }
+    return now;
+  }
+
+  /** Saves a screenshot of the editor group that shows the extension's webview (its tab and the page). */
+  async screenshotGroupOf(extensionId: string, file: string): Promise<void> {
+    const box = (await this.webviewFrame(extensionId).boundingBox())!;
+    await this.page.screenshot({ path: file, clip: await this.groupBoxAt(box.x + box.width / 2, box.y + box.height / 2) });
+  }
+
+  /** The box of the active editor group (tabs, breadcrumbs and text). */
+  async activeGroupBox(): Promise<{ x: number; y: number; width: number; height: number }> {
+    return (await this.page.locator('.editor-group-container.active').boundingBox())!;
+  }
+
+  private async groupBoxAt(x: number, y: number): Promise<{ x: number; y: number; width: number; height: number }> {
+    return this.page.locator('.editor-group-container').evaluateAll((els, [x, y]) => {
+      const g = els.map((el) => el.getBoundingClientRect()).find((r) => r.left <= x && x <= r.right && r.top <= y && y <= r.bottom);
+      if (!g) throw new Error(`no editor group at ${x},${y}`);
+      return { x: g.left, y: g.top, width: g.width, height: g.height };
+    }, [x, y] as const);
   }
 
   /**

@@ -123,6 +123,8 @@ export interface CodeServer {
   logFile: string;
   /** VS Code's logs: window, extension host, and our extension's output channel. */
   vscodeLogsDir: string;
+  /** The profile's user settings.json (change it through the editor: the workbench does not watch it for outside writes). */
+  settingsFile: string;
   /** Stops code-server and everything it started; removes the temporary folders. Idempotent. */
   stop(): Promise<void>;
 }
@@ -183,7 +185,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     const base = await listeningUrl(child, logFile, timeoutMs);
     await waitForHealthz(base, timeoutMs);
     const url = `${base}/?folder=${encodeURIComponent(workspace)}`;
-    return { url, workspace, logFile, vscodeLogsDir: path.join(userData, 'logs'), stop };
+    return { url, workspace, logFile, vscodeLogsDir: path.join(userData, 'logs'), settingsFile: path.join(userData, 'User', 'settings.json'), stop };
   } catch (e) {
     const log = await fs.readFile(logFile, 'utf8').catch(() => '');
     await stop();

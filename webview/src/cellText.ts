@@ -4,7 +4,10 @@
  */
 import type { CellSpec } from '../../server/src/protocol';
 
-export { cellText } from '../../server/src/core/notation';
+import { cellText } from '../../server/src/core/notation';
+import { nb201RowMetrics } from '../../server/src/core/benchmarkMetrics';
+
+export { cellText };
 
 const SPACE_PREFIX: Record<CellSpec['space'], string> = { nasbench201: 'nb201', nasbench101: 'nb101', darts: 'darts' };
 
@@ -12,14 +15,15 @@ const SPACE_PREFIX: Record<CellSpec['space'], string> = { nasbench201: 'nb201', 
 export const rowCellName = (space: CellSpec['space'], index: number) => `${SPACE_PREFIX[space]}_${index}`;
 
 /**
- * Metrics to write with a table row's cell: the CIFAR-10 validation and test accuracies when the
- * benchmark has them (what `arch2vec neighbours` writes), only finite values.
+ * Metrics to write with a table row's cell, named as the examples name them: `accuracy` (CIFAR-10
+ * test) and `val_accuracy` (CIFAR-10 validation), only finite values (core/benchmarkMetrics.ts).
  */
 export function rowMetrics(accuracies: Record<string, number> | undefined): Record<string, number> {
-  const out: Record<string, number> = {};
-  const val = accuracies?.cifar10_valid_valid_acc;
-  const test = accuracies?.cifar10_test_acc;
-  if (typeof val === 'number' && Number.isFinite(val)) out.val_accuracy = val;
-  if (typeof test === 'number' && Number.isFinite(test)) out.test_accuracy = test;
-  return out;
+  return nb201RowMetrics(accuracies).metrics;
+}
+
+/** A table row's cell as Insert writes it: its metrics with comments naming dataset, split and epochs. */
+export function rowCellText(name: string, spec: CellSpec, accuracies: Record<string, number> | undefined): string {
+  const m = nb201RowMetrics(accuracies);
+  return cellText(name, spec, m.metrics, m.notes);
 }

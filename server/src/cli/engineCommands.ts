@@ -5,6 +5,7 @@
  * with a `backend` field. Exit codes: 0 ok, 1 failure (bad model directory, invalid cell, no model),
  * 2 usage error (also an unknown space or backend name), 130 interrupted (pretrain: checkpoint saved).
  */
+import { nb201RowMetrics } from '../core/benchmarkMetrics';
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
@@ -227,13 +228,9 @@ const NB201_SHORT: [string, string][] = [['cifar10_test_acc', 'CIFAR-10'], ['cif
 
 function neighbourCell(n: Neighbour): string {
   const prefix = SPACES[n.spec.space].rowPrefix;
-  const metrics: Record<string, number> = {};
-  if (n.accuracies) {
-    metrics.val_accuracy = n.accuracies.cifar10_valid_valid_acc;
-    metrics.test_accuracy = n.accuracies.cifar10_test_acc;
-  }
+  const { metrics, notes } = nb201RowMetrics(n.accuracies);
   const acc = n.accuracies ? ', test accuracy ' + NB201_SHORT.map(([k, label]) => `${label} ${n.accuracies![k]?.toFixed(2)}`).join(' / ') : '';
-  return `# ${n.rank}: index ${n.index}, distance ${n.distance.toFixed(4)}${acc}\n` + cellText(`${prefix}_${n.index}`, n.spec, metrics);
+  return `# ${n.rank}: index ${n.index}, distance ${n.distance.toFixed(4)}${acc}\n` + cellText(`${prefix}_${n.index}`, n.spec, metrics, notes);
 }
 
 async function neighboursCmd(argv: string[], io: EngineIO): Promise<number> {

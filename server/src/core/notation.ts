@@ -29,9 +29,14 @@ export function specLines(spec: CellSpec): string[] {
   return (CELL_LINES[spec.space] as (s: CellSpec) => string[])(spec);
 }
 
-/** One cell in `.cells` syntax (what quick fixes, suggestions and the views' Insert write). */
-export function cellText(name: string, spec: CellSpec, metrics: Record<string, number> = {}): string {
+/**
+ * One cell in `.cells` syntax (what quick fixes, suggestions and the views' Insert write). `notes`
+ * puts a comment after a metric's value: where it comes from (dataset, split, epochs).
+ */
+export function cellText(name: string, spec: CellSpec, metrics: Record<string, number> = {}, notes: Record<string, string> = {}): string {
   const lines = [`cell ${name}`, `  space: ${spec.space}`, ...specLines(spec)];
-  for (const [k, v] of Object.entries(metrics)) lines.push(`  ${k}: ${v}`);
+  const entries = Object.entries(metrics).map(([k, v]) => `  ${k}: ${v}`);
+  const width = Math.max(0, ...entries.map((e) => e.length));
+  for (const [i, [k]] of Object.entries(metrics).entries()) lines.push(notes[k] ? `${entries[i].padEnd(width)}  # ${notes[k]}` : entries[i]);
   return lines.join('\n') + '\n';
 }

@@ -40,8 +40,12 @@ export function fromDiagnostic(d: Diagnostic): CellDiagnostic | undefined {
   return { range: d.range, severity: FROM_SEVERITY[d.severity ?? 1], code: d.code as CellDiagnostic['code'], message: typeof d.message === 'string' ? d.message : (d.message as { value: string }).value, fix: d.data as FixData | undefined };
 }
 
+/** The cell's hover; an extra section (its predicted accuracy) goes right under the title, where it is seen first. */
 export function toHover(h: HoverResult, extraMarkdown?: string): Hover {
-  return { contents: { kind: MarkupKind.Markdown, value: extraMarkdown ? `${h.markdown}\n\n---\n\n${extraMarkdown}` : h.markdown }, range: h.range };
+  if (!extraMarkdown) return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: h.range };
+  const cut = h.markdown.indexOf('\n\n');
+  const [title, rest] = cut < 0 ? [h.markdown, ''] : [h.markdown.slice(0, cut), h.markdown.slice(cut + 2)];
+  return { contents: { kind: MarkupKind.Markdown, value: [title, extraMarkdown, ...(rest ? ['---', rest] : [])].join('\n\n') }, range: h.range };
 }
 
 const COMPLETION_KIND: Record<CompletionEntry['kind'], CompletionItemKind> = {

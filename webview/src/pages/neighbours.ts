@@ -7,7 +7,7 @@ import '../ui/litNonce';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { Neighbour } from '../../../server/src/protocol';
-import { cellText, rowCellName, rowMetrics } from '../cellText';
+import { rowCellName, rowCellText } from '../cellText';
 import { accuracyLabel, modelLabel, percent, splitAccuracies } from '../format';
 import type { NeighboursState } from '../messages';
 import css from '../styles.css';
@@ -104,6 +104,6 @@ function onCardAction(e: MouseEvent) {
   const n = current.neighbours[Number(button.getAttribute('data-i'))];
   if (!n) return;
   const name = rowCellName(n.spec.space, n.index);
-  if (button.getAttribute('data-action') === 'insert') page.post({ type: 'insertCell', cell: cellText(name, n.spec, rowMetrics(n.accuracies)), name, spec: n.spec });
+  if (button.getAttribute('data-action') === 'insert') page.post({ type: 'insertCell', cell: rowCellText(name, n.spec, n.accuracies), name, spec: n.spec });
   else page.post({ type: 'showNeighbours', index: n.index, name });
 }

@@ -28,6 +28,7 @@ import type {
 } from '../../protocol';
 import { EI_VARIANTS, isOneOf, LATENT_STRATEGIES, SEARCH_OBJECTIVES, SEARCH_STRATEGIES, SEARCH_TOP_K } from '../../protocol/values';
 import type { SpaceId } from '../../protocol/values';
+import { benchmarkCellMetrics } from '../../core/benchmarkMetrics';
 import { cellText } from '../../core/render';
 import { NB201_SIZE } from '../../core/spaces/nasbench201';
 import { selectBackend, type BackendName } from '../backend';
@@ -215,16 +216,20 @@ export function defaultCommandLog(command: string, cwd: string = process.cwd()):
 
 const num = (x: number | undefined): number | null => (x !== undefined && Number.isFinite(x) ? x : null);
 
-function foundCell(cells: SpacePool, index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none'): SearchFoundCell {
+/** A benchmark objective's table columns and source, for the comments of an inserted cell's metrics. */
+interface TableColumns { val: string; test: string; source: string }
+
+function foundCell(cells: SpacePool, index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none', table?: TableColumns): SearchFoundCell {
   const spec = cells.spec(index);
-  const metrics: Record<string, number> = {};
+  let metrics: Record<string, number> = {};
+  let notes: Record<string, string> = {};
   if (metricKeys === 'benchmark') {
-    if (num(val) !== null) metrics.val_accuracy = +val!.toFixed(4);
-    if (num(test) !== null) metrics.test_accuracy = +test!.toFixed(4);
+    // Named as the examples name them (accuracy = test), each with its dataset, split and epochs.
+    ({ metrics, notes } = benchmarkCellMetrics({ column: table?.test ?? 'test', value: num(test) }, { column: table?.val ?? 'val', value: num(val) }, table?.source ?? 'benchmark table'));
   } else if (metricKeys === 'accuracy' && num(reward) !== null) metrics.accuracy = +reward!.toFixed(4);
   const name = cells.name(index);
   const ids = spec.space !== 'nasbench201' ? { id: cells.cellId(index), name } : {};
-  return { index, arch: describeCell(cells, index), ...ids, spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics) };
+  return { index, arch: describeCell(cells, index), ...ids, spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics, notes) };
 }
 
 function record(ev: SearchEvaluation): SearchEvaluationRecord {
@@ -430,8 +435,10 @@ async function runSeed(req: SearchRequest, cells: SpacePool, strategy: SearchStr
   });
   const b = r.best as SearchEvaluation | null;
   const report = objective.kind === 'benchmark' ? 'benchmark' : 'accuracy';
+  const meta = objective.kind === 'benchmark' ? objective.metadata() as { columns?: { val: string; test: string }; benchmarkSource?: string | null } : {};
+  const table = meta.columns ? { val: meta.columns.val, test: meta.columns.test, source: /NAS-Bench-201/.test(meta.benchmarkSource ?? '') ? 'NAS-Bench-201' : 'benchmark table' } : undefined;
   const run: SearchSeedResult = {
-    seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report) : null,
+    seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report, table) : null,
     evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
     budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
   };
@@ -441,7 +448,7 @@ async function runSeed(req: SearchRequest, cells: SpacePool, strategy: SearchStr
     const seen = new Set<number>();
     run.top = r.evaluations.filter((e) => Number.isFinite(e.reward)).sort((x, y) => y.reward - x.reward)
       .filter((e) => !seen.has(e.index) && seen.add(e.index)).slice(0, SEARCH_TOP_K)
-      .map((e) => foundCell(cells, e.index, e.reward, e.val ?? e.reward, e.report, report));
+      .map((e) => foundCell(cells, e.index, e.reward, e.val ?? e.reward, e.report, report, table));
   }
   return run;
 }
