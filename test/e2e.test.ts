@@ -426,9 +426,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     const view = wb.webview(EXTENSION_ID);
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     // Beside the file, as a side panel: no Explorer, no bottom panel, the window sized so the view is 500 px.
-    // (Each command is offered only while its part shows.)
-    if (await wb.page.locator('.part.sidebar').isVisible()) await wb.runCommand('View: Close Primary Side Bar');
-    if (await wb.page.locator('.part.panel').isVisible()) await wb.runCommand('View: Hide Panel');
+    await editorOnly();
     await view.locator('li.result').first().waitFor();
     for (const theme of ['dark', 'light'] as const) {
       await setTheme(theme);
@@ -486,10 +484,13 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     // The extension's log (its output channel, written under the profile's logs) names them too.
     const logged = await waitForLog(server!, (text) => text.includes(`search: ${COMMAND_MAX_EVALS} evaluations failed`));
     for (const reason of expected.keys()) assert.ok(logged.includes(reason), `the log has "${reason}"`);
-  }, 120_000);
+  }, 240_000);
 
   step('a DARTS search with a small evaluator script, from the editor, finds what the CLI finds', async () => {
-    const runs = SEARCH_STRATEGIES.map((s) => ({ ...s, run: commandSearchFromCli('darts', s.id, SYNTHETIC_COMMAND) }));
+    // The CLI caches the DARTS pool (600,000 genotypes, the same on every machine) where the editor's engine
+    // looks for it (the extension's global storage), so it is sampled once for the whole test.
+    const editorHome = path.join(path.dirname(server!.settingsFile), 'globalStorage', EXTENSION_ID.toLowerCase());
+    const runs = SEARCH_STRATEGIES.map((s) => ({ ...s, run: commandSearchFromCli('darts', s.id, SYNTHETIC_COMMAND, editorHome) }));
     await wb.openFile(DARTS_FILE);
     await wb.runCommand('arch2vec: Run Search…', { opensQuickInput: true });
     // The space of the file's cells is offered first.
@@ -513,7 +514,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
       assert.equal(await first.getAttribute('data-index'), String(r.run.best.index), `${r.label}: the CLI's best genotype heads its list`);
     }
     await updateSettings({ 'arch2vec.search.maxEvals': null });
-  }, 240_000);
+  }, 300_000);
 
   step('"export as PyTorch" on a cell writes the module `arch2vec export` writes', async () => {
     const [info] = cliJson<{ cell: string; params: number }[]>('info', workspaceFile(SIMILAR_FILE)).filter((c) => c.cell === SIMILAR_CELL);
@@ -572,6 +573,7 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     }
     const [first] = predictions.filter((p) => p.name === 'candidate_a');
     // The file alone in a window of a laptop screen's size, for the screenshots.
+    await editorOnly();
     await wb.runCommand('View: Single Column Editor Layout');
     await wb.page.setViewportSize({ width: 1000, height: 720 });
     for (const theme of ['dark', 'light'] as const) {
@@ -586,7 +588,13 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
     }
     await setTheme('dark');
     await wb.page.setViewportSize({ width: 1400, height: 900 });
-  });
+  }, 180_000);
+
+  /** Hides the Explorer and the bottom panel (each command is offered only while its part shows). */
+  async function editorOnly(): Promise<void> {
+    if (await wb.page.locator('.part.sidebar').isVisible()) await wb.runCommand('View: Close Primary Side Bar');
+    if (await wb.page.locator('.part.panel').isVisible()) await wb.runCommand('View: Hide Panel');
+  }
 
   /** Merges `patch` into the user settings (null removes a key), through the settings editor. */
   async function updateSettings(patch: Record<string, unknown>): Promise<void> {
@@ -612,9 +620,9 @@ describe('the packaged extension in VS Code (code-server + Chromium)', { skip },
    * A command search run by the CLI as the editor runs it (seed 1, the workspace as its directory, at
    * most COMMAND_MAX_EVALS evaluations), with its own results log so the editor's run reuses nothing.
    */
-  function commandSearchFromCli(space: string, strategy: string, command: string): { best: { index: number; reward: number }; log: { index: number; error?: string }[] } {
+  function commandSearchFromCli(space: string, strategy: string, command: string, home?: string): { best: { index: number; reward: number }; log: { index: number; error?: string }[] } {
     const log = path.join(scratch, `${space}-${strategy}-${Date.now()}.jsonl`);
-    const r = cliJsonIn<{ runs: { best: { index: number; reward: number } }[] }>(server!.workspace, 'search', '--space', space, '--objective', 'command', '--command', command,
+    const r = cliJsonIn<{ runs: { best: { index: number; reward: number } }[] }>({ cwd: server!.workspace, home }, 'search', '--space', space, '--objective', 'command', '--command', command,
       '--strategy', strategy, '--seed', '1', '--max-evals', String(COMMAND_MAX_EVALS), '--log', log);
     const lines = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { index: number; error?: string });
     return { best: r.runs[0].best, log: lines };
@@ -682,10 +690,12 @@ function cliJson<T>(...args: string[]): T {
   return cliJsonIn<T>(REPO, ...args);
 }
 
-/** cliJson in directory `cwd` (where a command search runs its evaluator). */
-function cliJsonIn<T>(cwd: string, ...args: string[]): T {
+/** cliJson in directory `cwd` (where a command search runs its evaluator), with another $ARCH2VEC_HOME if given. */
+function cliJsonIn<T>(where: string | { cwd: string; home?: string }, ...args: string[]): T {
+  const { cwd, home } = typeof where === 'string' ? { cwd: where, home: undefined } : where;
+  const env = home ? { ...process.env, ARCH2VEC_HOME: home } : process.env;
   try {
-    return JSON.parse(execFileSync(process.execPath, [CLI, ...args, '--json'], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 })) as T;
+    return JSON.parse(execFileSync(process.execPath, [CLI, ...args, '--json'], { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 })) as T;
   } catch (e) {
     const out = (e as { stdout?: string }).stdout;
     if (out) return JSON.parse(out) as T;

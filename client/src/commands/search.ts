@@ -14,6 +14,7 @@ import { parseBudget, searchRequests, type SearchChoice } from '../commandArgs';
 import { DATASETS, SPACES, STRATEGIES } from '../settings';
 import { EVALUATOR_CONTRACT_SUMMARY } from '../../../server/src/engine/search/objectives/evaluatorContract';
 import { activeSpace } from './model';
+import { SHORT_SPACE } from '../pretrainEstimate';
 
 /** What a search ranges over in each space (the quick pick's description). */
 const SPACE_POOLS: Record<SpaceId, string> = {
@@ -182,7 +183,7 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
           if (p.last.error || p.last.reward === null) {
             sr.failed = (sr.failed ?? 0) + 1;
             const error = p.last.error ?? 'no accuracy';
-            app.log.warn(`search ${sr.label}: evaluation of NB201 ${p.last.index} failed${p.last.reused ? ' (in an earlier run)' : ''}: ${error}`);
+            app.log.warn(`search ${sr.label}: evaluation of ${SHORT_SPACE[choice.space as SpaceId]} ${p.last.index} failed${p.last.reused ? ' (in an earlier run)' : ''}: ${error}`);
             if (recordFailure(state.failures!, p.last.index, error, evaluated, successes) && !stoppedEarly) {
               stoppedEarly = `the first ${evaluated} evaluations all failed the same way: ${state.failures![0].reason}`;
               app.log.error(`search stopped early: ${stoppedEarly}`);
