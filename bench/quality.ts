@@ -19,6 +19,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { selectBackend } from '../server/src/engine/backend';
+import { pretrain } from '../server/src/engine/train/trainer';
 
 /** The paper's Table 1 row for NB201 (percent): reconstruction accuracy, validity, uniqueness. */
 export const PAPER_NB201 = { reconstruction: 100, validity: 79.41, uniqueness: 98.72 };
@@ -61,8 +63,6 @@ function arg(name: string, fallback: string): string {
 // Child: our side, in its own process so its peak RSS and CPU time are its own.
 
 async function oursChild(): Promise<void> {
-  const { selectBackend } = await import('../server/src/engine/backend');
-  const { pretrain } = await import('../server/src/engine/train/trainer');
   const backend = await selectBackend(arg('backend', 'wasm') as 'wasm');
   const threads = Number(arg('threads', '0')) || undefined;
   const dir = mkdtempSync(join(tmpdir(), 'a2v-quality-'));
