@@ -13,10 +13,11 @@
  * code does) under $ARCH2VEC_PYTHON, /usr/bin/python3 or python3, whichever imports torch.
  * Times are seconds since the child process was spawned (imports and data loading included); CPU
  * seconds and peak RSS are the child's own (getrusage: all threads, worker threads included).
- * `--order` picks who runs first (`ref`, `ours`, or both in either order; `--sides ours` runs one side).
+ * `--order` picks who runs first (`ref`, `ours`, or both in either order; `--sides ours` runs one side);
+ * `--from-json FILE` prints the report of an earlier `--json FILE` run again.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { selectBackend } from '../server/src/engine/backend';
@@ -46,9 +47,10 @@ interface SideRun {
   label: string;
   ready?: number;
   epochs: EpochLine[];
-  /** Seconds since spawn at exit; CPU and RSS of the whole process at its last report. */
+  /** Seconds since spawn at exit; CPU seconds at the end of the last epoch (and at exit, where reported); peak RSS. */
   total: number;
   cpuSeconds: number;
+  cpuAtExit?: number;
   maxRssMB: number;
   exitCode: number | null;
   stderrTail: string;
@@ -136,7 +138,7 @@ function runSide(side: 'ours' | 'ref', command: string, args: string[]): Promise
           run.maxRssMB = e.maxRssMB;
           process.stderr.write(`${run.label}: epoch ${e.epoch} at ${at.toFixed(1)} s: ${fmtMetrics(e)}\n`);
         } else if (o.done) {
-          run.cpuSeconds = o.cpuSeconds as number;
+          run.cpuAtExit = o.cpuSeconds as number;
           run.maxRssMB = o.maxRssMB as number;
         }
       }
@@ -171,6 +173,8 @@ export function timeToQuality(run: SideRun): { reconstruction?: EpochLine; valid
   return { reconstruction: first(run, reconReached), validity: first(run, v), uniqueness: first(run, u), all: first(run, (e) => reconReached(e) && v(e) && u(e)) };
 }
 
+const cpuAtEnd = (r: SideRun) => r.epochs.at(-1)?.cpuSeconds ?? NaN;
+
 function report(runs: SideRun[], epochs: number, samples: number): string[] {
   const out: string[] = [];
   const cell = (e: EpochLine | undefined) => (e ? `${e.at.toFixed(1)} | ${pct(e.accOps)} / ${pct(e.accAdj, 3)} | ${pct(e.validity)} | ${pct(e.uniqueness)}` : '- | - | - | -');
@@ -186,8 +190,10 @@ function report(runs: SideRun[], epochs: number, samples: number): string[] {
   row('training loop s (sum over epochs)', (r) => r.epochs.reduce((s, e) => s + e.trainSeconds, 0).toFixed(1));
   row('metrics s (sum over epochs)', (r) => r.epochs.reduce((s, e) => s + e.metricSeconds, 0).toFixed(1));
   row(`wall s at the end of epoch ${epochs}`, (r) => (r.epochs.at(-1)?.at ?? NaN).toFixed(1));
+  row(`  of which after "ready"`, (r) => ((r.epochs.at(-1)?.at ?? NaN) - (r.ready ?? 0)).toFixed(1));
   row('wall s at exit (ours: + final embedding)', (r) => r.total.toFixed(1));
-  row('CPU s (all threads)', (r) => r.cpuSeconds.toFixed(1));
+  row(`CPU s (all threads) at the end of epoch ${epochs}`, (r) => cpuAtEnd(r).toFixed(1));
+  row('CPU s at exit', (r) => (r.cpuAtExit ?? r.cpuSeconds).toFixed(1));
   row('peak RSS MB', (r) => r.maxRssMB.toFixed(0));
   const ttq = (pick: (t: ReturnType<typeof timeToQuality>) => EpochLine | undefined) => (r: SideRun) => {
     const e = pick(timeToQuality(r));
@@ -201,14 +207,22 @@ function report(runs: SideRun[], epochs: number, samples: number): string[] {
   const ref = runs.find((r) => r.side === 'ref');
   if (ours && ref && ours.epochs.length && ref.epochs.length) {
     const w = ours.epochs.at(-1)!.at / ref.epochs.at(-1)!.at;
-    const c = ours.cpuSeconds / ref.cpuSeconds;
+    const wr = (ours.epochs.at(-1)!.at - (ours.ready ?? 0)) / (ref.epochs.at(-1)!.at - (ref.ready ?? 0));
+    const c = cpuAtEnd(ours) / cpuAtEnd(ref);
     out.push('');
-    out.push(`whole run to the end of epoch ${epochs}: ours / reference = ${w.toFixed(2)}x the wall time, ${c.toFixed(2)}x the CPU seconds; peak RSS ${(ours.maxRssMB / ref.maxRssMB).toFixed(2)}x`);
+    out.push(`whole run to the end of epoch ${epochs}: ours / reference = ${w.toFixed(2)}x the wall time (${wr.toFixed(2)}x after "ready"), ${c.toFixed(2)}x the CPU seconds; peak RSS ${(ours.maxRssMB / ref.maxRssMB).toFixed(2)}x`);
   }
   return out;
 }
 
 async function driver(): Promise<number> {
+  const saved = arg('from-json', '');
+  if (saved) {
+    // Re-print the report of an earlier run (its --json file).
+    const j = JSON.parse(readFileSync(saved, 'utf8')) as { epochs: number; samples: number; runs: SideRun[] };
+    for (const l of report(j.runs, j.epochs, j.samples)) console.log(l);
+    return 0;
+  }
   const epochs = Number(arg('epochs', '10'));
   const samples = Number(arg('samples', '10000'));
   const sides = arg('sides', 'ref,ours').split(',');
