@@ -23,7 +23,7 @@ import { backendsDir, cacheDir } from '../engine/paths';
 import { EngineService, checkBackendName } from '../engine/service';
 import type { EpochMetrics } from '../engine/train/trainer';
 import { readText, UsageError } from './files';
-import { ProgressPrinter } from './progress';
+import { PreparePrinter, ProgressPrinter } from './progress';
 import { searchCmd } from './searchCommand';
 
 export interface EngineIO {
@@ -248,7 +248,9 @@ async function neighboursCmd(argv: string[], io: EngineIO): Promise<number> {
   const service = new EngineService(backendOpt(opts));
   const backend = await service.backend();
   if (!json) for (const l of backendHeader(backend)) io.err(l);
-  const r = await service.neighbours({ text, cell, k, modelDir: str(opts, '--model'), defaultSpace: spaceOpt(opts, false) ?? 'nasbench101' });
+  const prep = new PreparePrinter(io);
+  const r = await service.neighbours({ text, cell, k, modelDir: str(opts, '--model'), defaultSpace: spaceOpt(opts, false) ?? 'nasbench101' }, json ? undefined : (p) => prep.update(p));
+  prep.end();
   if (json) {
     io.out(JSON.stringify(r, null, 2));
     return 0;
