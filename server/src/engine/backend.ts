@@ -237,11 +237,13 @@ async function tryWebgpu(mode: 'auto' | 'explicit'): Promise<{ device: string; s
     const path = resolveDawn();
     if (!path) throw new Error('the npm package "webgpu" (Dawn) is not installed');
     const probe = await probeAdapterOutOfProcess(path);
-    if (probe.error) throw new Error(`the npm package "webgpu" (Dawn) does not load (${probe.error})`);
-    if (!probe.found) throw new Error(diagnoseNoAdapter());
-    const adapter: GpuAdapter = { info: probe.info, isFallbackAdapter: probe.fallback };
-    if (isSoftwareAdapter(adapter)) {
-      throw new Error(`only a software adapter (${describeAdapter(adapter.info ?? {})}): the CPU emulating a GPU is slower than wasm; ask for --backend webgpu to use it anyway`);
+    // No answer from the child (e.g. a runtime that cannot run it): judge in-process as before.
+    if (!probe.error) {
+      if (!probe.found) throw new Error(diagnoseNoAdapter());
+      const adapter: GpuAdapter = { info: probe.info, isFallbackAdapter: probe.fallback };
+      if (isSoftwareAdapter(adapter)) {
+        throw new Error(`only a software adapter (${describeAdapter(adapter.info ?? {})}): the CPU emulating a GPU is slower than wasm; ask for --backend webgpu to use it anyway`);
+      }
     }
   }
   const gpu = await loadDawn();
