@@ -18,6 +18,7 @@ import { checkSpace, EngineError } from './errors';
 import { REFERENCE_TRAIN } from './model/config';
 import { ModelCache, type QueryModel } from './query/model';
 import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
+import { annotateNeighbours } from './query/listedCells';
 import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
@@ -257,11 +258,11 @@ export class EngineService {
     } else throw new EngineError('badInput', 'neighbours needs a spec, or text and a cell name');
     const qm = await this.model(p.modelDir, spec.space);
     const r = await neighboursOf(qm, spec, p.k ?? 10);
-    return {
+    return annotateNeighbours({
       backend, model: qm.dir, space: qm.space,
       query: { name, arch: archOf(spec), index: r.index, embedding: Array.from(r.embedding) },
       neighbours: r.neighbours,
-    };
+    }, spec, p);
   }
 
   /** The model's whole embedding table projected to 2-D (PCA), coloured by a table column, with the text's cells placed. */
