@@ -462,6 +462,15 @@ export interface EngineMapParams {
   /** Table column for the colour scale (NB201 default: cifar10_valid_valid_acc... see colorColumns). */
   color?: string;
 }
+/** A per-point colouring of the map that needs no benchmark table. */
+export interface MapColorLayer {
+  key: 'params' | 'flops';
+  /** For the legend, e.g. "Parameters (CIFAR-10 network)". */
+  label: string;
+  /** Per-point float32, base64, in the order of `coords`. */
+  values: string;
+}
+
 export interface EngineMapResult {
   space: SpaceId;
   model: string;
@@ -474,6 +483,8 @@ export interface EngineMapResult {
   colorLabel?: string;
   /** Colour columns the space's table offers. */
   colorColumns: string[];
+  /** Structural colourings of every point (parameters and FLOPs of its CIFAR-10 network), for spaces and users without a table. */
+  colorLayers?: MapColorLayer[];
   explained: [number, number];
   highlights: { name: string; line?: number; x: number; y: number; index: number | null }[];
   /** Cells of `text` that could not be placed, with the reason. */
