@@ -17,7 +17,9 @@ import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html'
 import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
 import { PointGrid } from '../webview/src/pointGrid';
 import { niceTicks, tickLabels } from '../webview/src/ticks';
-import { exampleCells, exampleNeighboursState, largeMapState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
+import { exampleCells, exampleNeighboursState, filePredictedSuggestionsState, largeMapState, nb101PredictedNeighboursState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
+import { compactCount } from '../webview/src/format';
+import { formatCount } from '../server/src/core/export/cost';
 import { chromiumSkipReason, inPage, WebviewHarness, type WebviewPage } from './helpers/webviewHarness';
 
 /** A cell's text must parse and validate with the project's own analyser, as one cell of the given spec. */
@@ -230,7 +232,10 @@ describe('webview pages in Chromium', { skip }, () => {
       assert.ok(cardText[i].includes(n.distance.toFixed(4)), `card ${i} shows its distance`);
       assert.ok(cardText[i].includes(`${n.accuracies!.cifar10_test_acc.toFixed(2)}%`), `card ${i} shows CIFAR-10 test accuracy`);
       assert.ok(cardText[i].includes(`nb201_${n.index}`));
+      assert.ok(n.params! > 0 && cardText[i].includes(`params ${formatCount(n.params!)}`) && cardText[i].includes(`FLOPs ${formatCount(n.flops!)}`), `card ${i} shows its network's cost`);
     });
+    assert.match(await p.page.locator('.query').textContent() ?? '', new RegExp(`params ${formatCount(state.query.params!)}`));
+    assert.equal(await count(p, '.predicted-tag'), 0, 'NB201 cells have benchmark values: nothing predicted');
     assert.equal(state.neighbours[0].distance, 0);
     assert.equal(await count(p, '.card svg.dag'), 8);
     assert.equal(await count(p, '.card svg.dag .node'), 32);
@@ -361,6 +366,86 @@ describe('webview pages in Chromium', { skip }, () => {
         return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
       })()`) as number;
       assert.ok(lines <= 3, `the arch string takes ${lines} lines`);
+      await assertClean(p);
+      await p.page.close();
+    }
+  });
+
+  /** Elements wider than the page or cut inside their box (the 500 px side-panel check). */
+  const clipped = (p: WebviewPage, selector: string) => p.page.evaluate(`(() => {
+    const out = [];
+    const page = document.documentElement;
+    if (page.scrollWidth > page.clientWidth) out.push('page ' + page.scrollWidth + 'px wide');
+    for (const el of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const r = el.getBoundingClientRect();
+      if (r.right > page.clientWidth + 0.5 || el.scrollWidth > el.clientWidth + 1) out.push((el.className || el.tagName) + ': ' + el.textContent);
+    }
+    return out;
+  })()`) as Promise<string[]>;
+
+  test('neighbours without benchmark values (NB101) at 500 px: params, FLOPs and the file\'s predictions, marked as predicted, in light and dark', async () => {
+    const state = nb101PredictedNeighboursState();
+    assert.ok(state.prediction && state.prediction.predicted > 0, 'the real predictor predicted the example cells');
+    const predicted = state.neighbours.filter((n) => n.fileValue?.source === 'predicted');
+    assert.ok(predicted.length >= 3);
+    for (const theme of ['dark', 'light'] as const) {
+      const p = await harness.open('neighbours', { theme, width: 500 });
+      await p.send({ type: 'state', state });
+      await p.page.locator('.card').nth(state.neighbours.length - 1).waitFor();
+      const cards = p.page.locator('.card');
+      for (let i = 0; i < state.neighbours.length; i++) {
+        const n = state.neighbours[i];
+        const text = await cards.nth(i).textContent() ?? '';
+        assert.ok(text.includes(`params ${compactCount(n.params)}`) && text.includes(`FLOPs ${compactCount(n.flops)}`), `${theme} card ${i}: cost`);
+        assert.equal(compactCount(n.params), formatCount(n.params!), 'the view formats counts as the CLI and the hover do');
+        const v = n.fileValue;
+        if (v?.source === 'predicted') {
+          const fact = cards.nth(i).locator('.file-value.predicted');
+          assert.equal(await fact.locator('.predicted-tag').textContent(), 'predicted');
+          assert.equal(await fact.locator('dd').textContent(), `${v.value.toFixed(2)} ± ${v.std!.toFixed(2)}%`);
+          assert.equal(await fact.locator('dd').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontStyle: string } }).getComputedStyle(el).fontStyle), 'italic');
+          assert.match(await cards.nth(i).getAttribute('aria-label') ?? '', /, predicted accuracy [\d.]+ ± [\d.]+%$/);
+        } else assert.equal(await cards.nth(i).locator('.predicted-tag').count(), 0);
+      }
+      assert.match(await p.page.locator('.prediction-note').textContent() ?? '', new RegExp(`^Predicted accuracy \\(mean ± std\\) of ${state.prediction!.predicted} cells without a benchmark value, from the ${state.prediction!.measured} measured cells of the file\\.`));
+      assert.deepEqual(await clipped(p, '.card, .card dd, .card vscode-button, .query dd'), [], `${theme}: nothing is cut or clipped at 500 px`);
+      // The tag stands out from the card in both themes (its text is the theme's foreground, not the card's background).
+      const [fg, bg] = await p.page.locator('.predicted-tag').first().evaluate((el) => {
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle;
+        return [style(el).color, style(el.closest('.card')).backgroundColor];
+      });
+      assert.notEqual(fg, bg);
+      await assertClean(p);
+      await p.page.close();
+    }
+    // Below the threshold the view says why instead of predicting.
+    const few = nb101PredictedNeighboursState(6);
+    const p = await harness.open('neighbours', { width: 500 });
+    await p.send({ type: 'state', state: few });
+    await p.page.locator('.prediction-note.skipped').waitFor();
+    assert.match(await p.page.locator('.prediction-note').textContent() ?? '', /^No predictions: NAS-Bench-101: the file has \d measured cells with accuracy:; predictions need at least 10/);
+    assert.equal(await count(p, '.predicted-tag'), 0);
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('search results of the file objective at 500 px: predicted accuracy instead of a reward, params and FLOPs per cell', async () => {
+    const state = await filePredictedSuggestionsState();
+    assert.equal(state.suggestions.length, 5);
+    for (const theme of ['dark', 'light'] as const) {
+      const p = await harness.open('suggestions', { theme, width: 500 });
+      await p.send({ type: 'state', state });
+      const rows = p.page.locator('li.result');
+      await rows.nth(4).waitFor();
+      for (let i = 0; i < 5; i++) {
+        const c = state.suggestions[i];
+        assert.equal(await rows.nth(i).locator('.params dd').textContent(), formatCount(c.params!));
+        assert.equal(await rows.nth(i).locator('.flops dd').textContent(), formatCount(c.flops!));
+        assert.equal(await rows.nth(i).locator('.file-value.predicted dd').textContent(), `${c.fileValue!.value.toFixed(2)} ± ${c.fileValue!.std!.toFixed(2)}%`);
+        assert.equal(await rows.nth(i).locator('.reward').count(), 0, 'no empty reward beside the prediction');
+      }
+      assert.match(await p.page.locator('.prediction-note').textContent() ?? '', /^Predicted accuracy \(mean ± std\) of 5 cells without a benchmark value, from the 14 measured cells of the file\. Leave-one-out check on them: Kendall τ -?[\d.]+, RMSE [\d.]+\.$/);
+      assert.deepEqual(await clipped(p, 'li.result, li.result .arch, li.result dd, li.result vscode-button'), [], `${theme}: nothing is cut or clipped at 500 px`);
       await assertClean(p);
       await p.page.close();
     }
