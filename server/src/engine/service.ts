@@ -19,6 +19,7 @@ import { REFERENCE_TRAIN } from './model/config';
 import { ModelCache, type QueryModel } from './query/model';
 import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
 import { annotateNeighbours } from './query/listedCells';
+import { modelLayers } from './query/mapLayers';
 import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
@@ -303,8 +304,10 @@ export class EngineService {
         highlights.push({ name: c.name, line: c.line, x: xy[0], y: xy[1], index: r });
       });
     }
+    // Parameters / FLOPs of every point: the colouring of spaces without a table, a choice in every space.
+    const colorLayers = await modelLayers(qm, coords.length / 2);
     return {
-      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: coords.length / 2,
+      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: coords.length / 2, colorLayers,
       coords: Buffer.from(coords.buffer, coords.byteOffset, coords.byteLength).toString('base64'),
       ...(color ? { color: Buffer.from(color.buffer, color.byteOffset, color.byteLength).toString('base64'), colorLabel } : {}),
       colorColumns, explained: proj.explained, highlights, skipped,
