@@ -17,7 +17,7 @@ import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html'
 import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
 import { PointGrid } from '../webview/src/pointGrid';
 import { niceTicks, tickLabels } from '../webview/src/ticks';
-import { exampleCells, exampleNeighboursState, filePredictedSuggestionsState, largeMapState, nb101PredictedNeighboursState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
+import { exampleCells, exampleNeighboursState, filePredictedSuggestionsState, largeMapState, largeUncolouredMapState, nb201MapWithLayers, nb101PredictedNeighboursState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
 import { compactCount } from '../webview/src/format';
 import { formatCount } from '../server/src/core/export/cost';
 import { chromiumSkipReason, inPage, WebviewHarness, type WebviewPage } from './helpers/webviewHarness';
@@ -584,6 +584,58 @@ describe('webview pages in Chromium', { skip }, () => {
     }
     const ask = await p.waitForPosted((m) => m.type === 'pointInfo', 'pointInfo') as Extract<PageMessage, { type: 'pointInfo' }>;
     assert.ok(ask.index >= 0 && ask.index < state.count);
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map colour control: benchmark value, parameters or FLOPs; the pick redraws, keeps the view and survives a reload', async () => {
+    const state = await nb201MapWithLayers();
+    const p = await harness.open('map', { theme: 'dark' });
+    await p.send({ type: 'state', state });
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');
+    const select = p.page.getByLabel('Colour by');
+    assert.deepEqual(await select.locator('option').allTextContents(), ['CIFAR-10 test accuracy (%)', 'Parameters (CIFAR-10 network)', 'FLOPs (multiply-adds, CIFAR-10 network)']);
+    assert.equal(await select.inputValue(), 'table', 'the benchmark table colours the map by default');
+    await p.page.getByRole('button', { name: 'Zoom in (+)' }).click();
+    const before = await canvasChecksum(p, '.map-wrap canvas');
+    await select.selectOption('params');
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})('.map-wrap canvas') !== arg`), before);
+    // Ticks are parameter counts, lowest to highest (quantiles of the real counts).
+    const ticks = await p.page.locator('.color-ticks span').allTextContents();
+    assert.equal(ticks.length, 5);
+    assert.match(ticks[0], /^[\d.]+ K$/);
+    assert.match(ticks[4], /^[\d.]+ M$/);
+    const saved = await p.savedState() as { colorKey?: string; viewport?: { scale: number } };
+    assert.equal(saved.colorKey, 'params');
+    assert.ok(saved.viewport, 'the zoomed view is kept with the pick');
+    await p.reload();
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
+    assert.equal(await p.page.getByLabel('Colour by').inputValue(), 'params');
+    // The host re-sending its state (it does not know the pick) keeps the pick.
+    await p.send({ type: 'state', state });
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
+    await p.page.getByLabel('Colour by').selectOption('flops');
+    await p.page.locator('.color-legend', { hasText: 'FLOPs' }).waitFor();
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map without a benchmark table at NAS-Bench-101 size (423,624 points): coloured by parameters, switchable to FLOPs', async () => {
+    const state = await largeUncolouredMapState();
+    assert.equal(state.color, undefined);
+    const p = await harness.open('map', { theme: 'light' });
+    await p.send({ type: 'state', state });
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor({ timeout: 60_000 });
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0', undefined, { timeout: 60_000 });
+    assert.ok(await inkedPixels(p, '.map-wrap canvas') > 5000);
+    assert.equal(await p.page.getByLabel('Colour by').inputValue(), 'params');
+    assert.ok(!(await p.page.locator('.color-legend').textContent())?.includes('unknown'), 'every point has a parameter count');
+    const before = await canvasChecksum(p, '.map-wrap canvas');
+    const t0 = Date.now();
+    await p.page.getByLabel('Colour by').selectOption('flops');
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})('.map-wrap canvas') !== arg`), before, { timeout: 60_000 });
+    console.log(`# 423,624-point map: recoloured by FLOPs in ${Date.now() - t0} ms`);
     await assertClean(p);
     await p.page.close();
   });

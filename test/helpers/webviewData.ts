@@ -14,6 +14,7 @@ import type { CellSpec, EngineSearchResult, Neighbour, SearchStrategyName } from
 import { knn } from '../../server/src/engine/query/knn';
 import { archOf, nb201Accuracies } from '../../server/src/engine/query/neighbours';
 import { addFileValues, costFields } from '../../server/src/engine/query/listedCells';
+import { costColumns } from '../../server/src/engine/query/mapLayers';
 import { cellText as serverCellText } from '../../server/src/core/notation';
 import { sharedJsonl } from './shared';
 import { runSearch } from '../../server/src/engine/search/run';
@@ -219,4 +220,28 @@ export function largeMapState(count = 423_624): MapState {
 export function nb201PointInfo(requestId: number, index: number) {
   const spec = nb201Spec(index);
   return { type: 'pointInfo' as const, requestId, index, arch: formatArch(nb201OpsAt(index)), cell: `cell nb201_${index}\n  arch: ${formatArch((spec as { ops: string[] }).ops)}\n`, accuracies: nb201Accuracies(index) };
+}
+
+/** The NB201 map with the engine's structural colour layers (params and FLOPs of every cell's network, by the cost model). */
+export async function nb201MapWithLayers(): Promise<MapState> {
+  const base = nb201MapState();
+  const c = await costColumns('webview-test:nasbench201', base.count, nb201Spec);
+  return { ...base, colorLayers: [
+    { key: 'params', label: 'Parameters (CIFAR-10 network)', values: float32ToBase64(c.params) },
+    { key: 'flops', label: 'FLOPs (multiply-adds, CIFAR-10 network)', values: float32ToBase64(c.flops) },
+  ] };
+}
+
+/**
+ * A map of NAS-Bench-101's size with no table to colour by (as the engine sends NB101 and DARTS maps):
+ * largeMapState's tiled points, and the tiled NB201 params / FLOPs as its structural layers.
+ */
+export async function largeUncolouredMapState(count = 423_624): Promise<MapState> {
+  const { color: _c, colorLabel: _l, ...base } = largeMapState(count);
+  const c = await costColumns('webview-test:nasbench201', 15_625, nb201Spec);
+  const tile = (a: Float32Array) => float32ToBase64(Float32Array.from({ length: count }, (_, i) => a[i % a.length]));
+  return { ...base, colorLayers: [
+    { key: 'params', label: 'Parameters (CIFAR-10 network)', values: tile(c.params) },
+    { key: 'flops', label: 'FLOPs (multiply-adds, CIFAR-10 network)', values: tile(c.flops) },
+  ] };
 }
