@@ -5,6 +5,7 @@
  * cleanly (pretraining checkpoints, search answers with the best so far).
  */
 import * as vscode from 'vscode';
+import type { PrepareProgress } from '../../server/src/protocol';
 
 export interface Job {
   id: number;
@@ -80,4 +81,30 @@ export class Jobs implements vscode.Disposable {
     for (const j of this.running.values()) j.cancel();
     this.changed.dispose();
   }
+}
+
+/**
+ * A job that shows only once the engine starts preparing something slow for a quick query (the
+ * first engine/prepareProgress: a space's enumeration, a shipped model's embedding table): most
+ * queries answer in milliseconds and must not flash a notification. Its Cancel aborts `ctl`.
+ */
+export function preparingJob(jobs: Jobs, title: string, ctl: AbortController): { onPrepare: (p: PrepareProgress) => void; end: () => void } {
+  let report: JobContext['report'] | undefined;
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  let started = false;
+  return {
+    onPrepare: (p) => {
+      if (!started) {
+        started = true;
+        void jobs.run(title, async (ctx) => {
+          report = ctx.report;
+          ctx.signal.addEventListener('abort', () => ctl.abort());
+          await done;
+        });
+      }
+      report?.(p.what, p.total > 0 ? (100 * p.done) / p.total : undefined);
+    },
+    end: () => finish(),
+  };
 }

@@ -127,10 +127,12 @@ export async function openLatentMap(app: App, spaceArg?: unknown): Promise<void>
   if (!space) return;
   let r: EngineMapResult;
   try {
-    r = await app.jobs.run(`latent-space map of ${SPACE_TITLES[space]}`, async ({ report }) => {
+    r = await app.jobs.run(`latent-space map of ${SPACE_TITLES[space]}`, async ({ report, signal }) => {
       const backend = await app.engine.ensureStarted();
       report(`projecting the ${SPACE_TITLES[space]} embeddings (${backend.backend})`);
-      return (await app.engine.engine()).map({ space, ...(doc ? { text: doc.getText(), defaultSpace: s.defaultSpace } : {}), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) });
+      return (await app.engine.engine()).map({ space, ...(doc ? { text: doc.getText(), defaultSpace: s.defaultSpace } : {}), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) }, {
+        signal, onPrepare: (p) => report(p.what, p.total > 0 ? (100 * p.done) / p.total : undefined),
+      });
     });
   } catch (e) {
     if (e instanceof EngineRequestError && e.kind === 'noModel') {

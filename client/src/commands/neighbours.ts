@@ -4,6 +4,8 @@ import type { CellSpec, EngineNeighboursParams, EngineNeighboursResult, Neighbou
 import type { NeighboursState } from '../../../webview/src/messages';
 import { type App, resolveCell, settings, showError } from '../app';
 import { EngineRequestError } from '../engineHost';
+import type { PrepareOptions } from '../engine/engineClient';
+import { preparingJob } from '../jobs';
 import { RANK_COLUMN, rankSimilar } from '../similar';
 import type { ViewPanel } from '../webviews/panels';
 
@@ -24,11 +26,13 @@ function predictFrom(s: ReturnType<typeof settings>, text: string | undefined): 
 }
 
 /** Runs a neighbours query, offering to pretrain when the space has no model yet. */
-async function query(app: App, what: string, run: () => Promise<EngineNeighboursResult>, space: SpaceId | null): Promise<EngineNeighboursResult | undefined> {
+async function query(app: App, what: string, run: (o: PrepareOptions) => Promise<EngineNeighboursResult>, space: SpaceId | null): Promise<EngineNeighboursResult | undefined> {
+  const ctl = new AbortController();
+  const prep = preparingJob(app.jobs, `${what}: preparing the ${space ?? 'space'} model`, ctl);
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `arch2vec: ${what}` }, async () => {
       await app.engine.ensureStarted();
-      return run();
+      return run({ onPrepare: prep.onPrepare, signal: ctl.signal });
     });
   } catch (e) {
     if (e instanceof EngineRequestError && e.kind === 'noModel' && space) {
@@ -38,6 +42,8 @@ async function query(app: App, what: string, run: () => Promise<EngineNeighbours
     }
     await showError(app, what, e);
     return undefined;
+  } finally {
+    prep.end();
   }
 }
 
@@ -58,9 +64,9 @@ export async function showNeighbours(app: App, ...args: unknown[]): Promise<void
   const target = await resolveCell(app, args);
   if (!target) return;
   const s = settings(target.doc.uri);
-  const r = await query(app, `neighbours of ${target.cell.name}`, async () => (await app.engine.engine()).neighbours({
+  const r = await query(app, `neighbours of ${target.cell.name}`, async (o) => (await app.engine.engine()).neighbours({
     text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, target.doc.getText()),
-  }), target.cell.space);
+  }, o), target.cell.space);
   if (!r) return;
   app.views.open('neighbours').show({ ...stateOf(r, 'neighbours', r.neighbours, target.cell.spec!, target.doc.uri.toString()), inFile: inFileOf(r.neighbours, target.cells) });
 }
@@ -78,7 +84,7 @@ export async function neighboursOf(app: App, from: { index?: number; spec?: Cell
   }
   // Walking on from a view: the predictions still come from the document the first query came from.
   const source = sourceUri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === sourceUri)?.getText() : undefined;
-  const r = await query(app, `neighbours of ${name ?? 'cell'}`, () => engine.neighbours({ spec: spec!, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, source) }), space);
+  const r = await query(app, `neighbours of ${name ?? 'cell'}`, (o) => engine.neighbours({ spec: spec!, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, source) }, o), space);
   if (!r) return;
   const state = stateOf(r, 'neighbours', r.neighbours, spec, sourceUri);
   state.query.name = name ?? r.query.name;
@@ -90,9 +96,9 @@ export async function suggestSimilar(app: App, ...args: unknown[]): Promise<void
   if (!target) return;
   const s = settings(target.doc.uri);
   // Look wider than the neighbours view, then keep the cells that are not in the file, best first.
-  const r = await query(app, `cells similar to ${target.cell.name}`, async () => (await app.engine.engine()).neighbours({
+  const r = await query(app, `cells similar to ${target.cell.name}`, async (o) => (await app.engine.engine()).neighbours({
     text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: Math.max(50, 5 * s.neighboursCount), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, target.doc.getText()),
-  }), target.cell.space);
+  }, o), target.cell.space);
   if (!r) return;
   const inFile = new Set(target.cells.filter((c) => c.spec).map((c) => JSON.stringify(c.spec)));
   const ranked = rankSimilar(r, s.search.dataset, s.neighboursCount, (n) => inFile.has(JSON.stringify(n.spec)));

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import {
-  PAPER_BUDGETS, type EngineSearchParams, type EngineSearchProgress, type SearchDatasetName, type SearchFoundCell, type SearchObjectiveName,
+  PAPER_BUDGETS, type EngineSearchParams, type EngineSearchProgress, type PrepareProgress, type SearchDatasetName, type SearchFoundCell, type SearchObjectiveName,
   type SearchStrategyName, type SpaceId,
 } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../../../webview/src/messages';
@@ -195,7 +195,8 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
           report(`${sr.label}: ${p.evaluations} evaluations${best}`, (100 * (doneSeeds + p.seedIndex + frac)) / total);
           view.show(state, true);
         };
-        const r = await engine.search(req, { signal: ctl.signal, onProgress });
+        const onPrepare = (p: PrepareProgress) => report(`${req.strategy}: ${p.what}${p.total > 1 ? ` ${Math.floor((100 * p.done) / p.total)}%` : ''}`);
+        const r = await engine.search(req, { signal: ctl.signal, onProgress, onPrepare });
         for (const run of r.runs) {
           const sr = state.series.find((x) => x.id === `${req.strategy}-${run.seed}`);
           if (sr) {

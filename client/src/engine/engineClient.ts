@@ -10,11 +10,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CancellationTokenSource, createMessageConnection, ResponseError, type CancellationToken, type MessageConnection, type RequestType, IPCMessageReader, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
 import type {
+  PrepareProgress,
   EngineEmbedParams, EngineEmbedResult, EngineErrorData, EngineErrorKind, EngineLoadModelParams, EngineLoadModelResult,
   EngineNeighboursParams, EngineNeighboursResult, EnginePretrainParams, EnginePretrainResult, EngineStatusResult, PretrainProgress,
   EngineCellAtParams, EngineCellAtResult, EngineMapParams, EngineMapResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult,
 } from '../../../server/src/protocol';
-import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../../server/src/protocol';
+import { EnginePrepareProgressNotification, EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../../server/src/protocol';
 
 export interface EngineClientOptions {
   /** Path of engine.js; default: the bundle next to this one, or dist/engine.js above it. */
@@ -74,6 +75,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** Options of a request that may first prepare something slow (a space's table, a pool). */
+export interface PrepareOptions extends RequestOptions {
+  onPrepare?: (p: PrepareProgress) => void;
+}
+
 function defaultEnginePath(): string {
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
@@ -107,6 +113,7 @@ export class EngineClient {
   private disposed = false;
   private readonly progress = new Map<string, (p: PretrainProgress) => void>();
   private readonly searchProgress = new Map<string, (p: EngineSearchProgress) => void>();
+  private readonly prepareProgress = new Map<string, (p: PrepareProgress) => void>();
   private progressSeq = 0;
   private readonly exitListeners = new Set<(e: { code: number | null; signal: NodeJS.Signals | null; expected: boolean }) => void>();
 
@@ -174,6 +181,7 @@ export class EngineClient {
     const heard = () => (running.lastHeard = Date.now());
     conn.onNotification(EngineProgressNotification, ({ token, progress }) => { heard(); this.progress.get(String(token))?.(progress); });
     conn.onNotification(EngineSearchProgressNotification, ({ token, progress }) => { heard(); this.searchProgress.get(String(token))?.(progress); });
+    conn.onNotification(EnginePrepareProgressNotification, ({ token, progress }) => { heard(); this.prepareProgress.get(String(token))?.(progress); });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
       child.once('exit', (code, signal) => resolve({ code, signal }));
       child.once('error', (e) => {
@@ -278,43 +286,48 @@ export class EngineClient {
     return this.requestWithProgress(EngineRequests.pretrain, params, options, this.progress);
   }
 
-  /** A request whose progress notifications (matched by token) go to options.onProgress while it runs. */
+  /**
+   * A request whose progress notifications (matched by token) go to options.onProgress while it runs,
+   * and its preparation's (engine/prepareProgress) to options.onPrepare.
+   */
   private async requestWithProgress<P extends { progressToken?: string | number }, R, G>(
-    type: RequestType<P, R, EngineErrorData>, params: P, options: RequestOptions & { onProgress?: (p: G) => void }, listeners: Map<string, (p: G) => void>,
+    type: RequestType<P, R, EngineErrorData>, params: P, options: PrepareOptions & { onProgress?: (p: G) => void }, listeners?: Map<string, (p: G) => void>,
   ): Promise<R> {
-    if (!options.onProgress) return this.request(type, params, options);
-    const token = params.progressToken ?? `${type.method}-${process.pid}-${++this.progressSeq}`;
-    listeners.set(String(token), options.onProgress);
+    if (!options.onProgress && !options.onPrepare) return this.request(type, params, options);
+    const token = String(params.progressToken ?? `${type.method}-${process.pid}-${++this.progressSeq}`);
+    if (options.onProgress && listeners) listeners.set(token, options.onProgress);
+    if (options.onPrepare) this.prepareProgress.set(token, options.onPrepare);
     try {
       return await this.request(type, { ...params, progressToken: token }, options);
     } finally {
-      listeners.delete(String(token));
+      listeners?.delete(token);
+      this.prepareProgress.delete(token);
     }
   }
 
-  loadModel(params: EngineLoadModelParams, options?: RequestOptions): Promise<EngineLoadModelResult> {
-    return this.request(EngineRequests.loadModel, params, options);
+  loadModel(params: EngineLoadModelParams, options: PrepareOptions = {}): Promise<EngineLoadModelResult> {
+    return this.requestWithProgress(EngineRequests.loadModel, params, options);
   }
 
   embed(params: EngineEmbedParams, options?: RequestOptions): Promise<EngineEmbedResult> {
     return this.request(EngineRequests.embed, params, options);
   }
 
-  neighbours(params: EngineNeighboursParams, options?: RequestOptions): Promise<EngineNeighboursResult> {
-    return this.request(EngineRequests.neighbours, params, options);
+  neighbours(params: EngineNeighboursParams, options: PrepareOptions = {}): Promise<EngineNeighboursResult> {
+    return this.requestWithProgress(EngineRequests.neighbours, params, options);
   }
 
   /** Runs a search; onProgress gets the best so far after every evaluation. Cancelling answers with the best so far. */
-  search(params: EngineSearchParams, options: RequestOptions & { onProgress?: (p: EngineSearchProgress) => void } = {}): Promise<EngineSearchResult> {
+  search(params: EngineSearchParams, options: PrepareOptions & { onProgress?: (p: EngineSearchProgress) => void } = {}): Promise<EngineSearchResult> {
     return this.requestWithProgress(EngineRequests.search, params, options, this.searchProgress);
   }
 
-  map(params: EngineMapParams, options?: RequestOptions): Promise<EngineMapResult> {
-    return this.request(EngineRequests.map, params, options);
+  map(params: EngineMapParams, options: PrepareOptions = {}): Promise<EngineMapResult> {
+    return this.requestWithProgress(EngineRequests.map, params, options);
   }
 
-  cellAt(params: EngineCellAtParams, options?: RequestOptions): Promise<EngineCellAtResult> {
-    return this.request(EngineRequests.cellAt, params, options);
+  cellAt(params: EngineCellAtParams, options: PrepareOptions = {}): Promise<EngineCellAtResult> {
+    return this.requestWithProgress(EngineRequests.cellAt, params, options);
   }
 
   /** Stops the process (in-flight requests fail with EngineExitedError); the next request starts a fresh one. */

@@ -24,7 +24,7 @@ import { backendsDir, cacheDir } from '../engine/paths';
 import { EngineService, checkBackendName } from '../engine/service';
 import type { EpochMetrics } from '../engine/train/trainer';
 import { readText, UsageError } from './files';
-import { ProgressPrinter } from './progress';
+import { PreparePrinter, ProgressPrinter } from './progress';
 import { searchCmd } from './searchCommand';
 
 export interface EngineIO {
@@ -253,7 +253,9 @@ async function neighboursCmd(argv: string[], io: EngineIO): Promise<number> {
   if (minMeasured !== undefined && minMeasured < 1) throw new UsageError('--min-measured must be at least 1');
   // Neighbours without a benchmark value get the file's prediction once it has enough measured cells (the editor's rule).
   const predict = { ...(str(opts, '--metric') ? { metric: str(opts, '--metric') } : {}), ...(minMeasured !== undefined ? { minMeasured } : {}) };
-  const r = await service.neighbours({ text, cell, k, modelDir: str(opts, '--model'), defaultSpace: spaceOpt(opts, false) ?? 'nasbench101', predict });
+  const prep = new PreparePrinter(io);
+  const r = await service.neighbours({ text, cell, k, modelDir: str(opts, '--model'), defaultSpace: spaceOpt(opts, false) ?? 'nasbench101', predict }, json ? undefined : (p) => prep.update(p));
+  prep.end();
   if (json) {
     io.out(JSON.stringify(r, null, 2));
     return 0;

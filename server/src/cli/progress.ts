@@ -2,7 +2,7 @@
  * Pretraining progress on stderr: a one-line bar redrawn in place on a terminal, plain lines
  * otherwise (a line per phase, one every `intervalMs` while training, and one at the end of each epoch).
  */
-import type { PretrainProgress } from '../protocol';
+import type { PrepareProgress, PretrainProgress } from '../protocol';
 
 function duration(s: number | undefined): string {
   if (s === undefined || !Number.isFinite(s)) return '?';
@@ -66,6 +66,38 @@ export class ProgressPrinter {
   /** Finishes a drawn bar line so later output starts on a fresh line. */
   end() {
     if (this.tty && this.drawn) this.write('\n');
+    this.drawn = false;
+  }
+}
+
+/**
+ * One-off preparation on stderr (a space's enumeration, the embedding table of a model shipped
+ * without one): a line redrawn in place on a terminal, else a line every `intervalMs` and at the end.
+ */
+export class PreparePrinter {
+  private drawn = false;
+  private last = 0;
+
+  constructor(
+    private readonly io: { err: (s: string) => void; errRaw: (s: string) => void; stderrIsTTY: boolean },
+    private readonly intervalMs = 5000,
+  ) {}
+
+  update(p: PrepareProgress) {
+    const pct = p.total > 0 ? ` ${Math.floor((100 * p.done) / p.total)}%` : '';
+    const line = `${p.what}${p.total > 1 ? ` ${p.done.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')}${pct}` : ''}`;
+    if (this.io.stderrIsTTY) {
+      this.io.errRaw(`\r\x1b[2K${line}`);
+      this.drawn = true;
+    } else if (Date.now() - this.last >= this.intervalMs || p.done === p.total) {
+      this.io.err(line);
+      this.last = Date.now();
+    }
+  }
+
+  /** Ends a redrawn line so what follows starts on its own. */
+  end() {
+    if (this.drawn) this.io.errRaw('\n');
     this.drawn = false;
   }
 }

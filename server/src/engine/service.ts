@@ -6,6 +6,7 @@
  */
 import { resolve } from 'node:path';
 import type {
+  PrepareProgress,
   BackendRequest, EmbeddedCell, EngineEmbedParams, EngineEmbedResult, EngineLoadModelParams, EngineNeighboursParams,
   EngineNeighboursResult, EngineMapParams, EngineMapResult, EngineCellAtParams, EngineCellAtResult, EnginePretrainParams, EnginePretrainResult, EngineSearchParams, EngineSearchProgress, EngineSearchResult, EngineStatusResult, LoadedModelInfo,
 } from '../protocol';
@@ -171,10 +172,16 @@ export class EngineService {
     return this.models.get(resolveModel({ model: modelDir, space: modelDir ? undefined : checkSpace(space) }));
   }
 
-  async loadModel(p: EngineLoadModelParams): Promise<LoadedModelInfo> {
+  /** A model with its embedding table loaded (computed once, with progress, for a model shipped without it). */
+  private async tableModel(modelDir: string | undefined, space: string | undefined, onPrepare?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<QueryModel> {
+    const qm = await this.model(modelDir, space);
+    await qm.loadEmbeddings({ onProgress: onPrepare, signal });
+    return qm;
+  }
+
+  async loadModel(p: EngineLoadModelParams, onPrepare?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<LoadedModelInfo> {
     if (!p.modelDir && !p.space) throw new EngineError('badInput', 'loadModel needs modelDir or space');
-    const qm = await this.model(p.modelDir, p.space);
-    qm.embeddings(); // load the table now: later neighbour queries only scan it
+    const qm = await this.tableModel(p.modelDir, p.space, onPrepare, signal); // load the table now: later neighbour queries only scan it
     return qm.info();
   }
 
@@ -243,7 +250,7 @@ export class EngineService {
     return { backend, cells: out };
   }
 
-  async neighbours(p: EngineNeighboursParams): Promise<EngineNeighboursResult> {
+  async neighbours(p: EngineNeighboursParams, onPrepare?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<EngineNeighboursResult> {
     const backend = await this.backend();
     let name: string;
     let spec: CellSpec;
@@ -257,7 +264,7 @@ export class EngineService {
       name = c.name;
       spec = c.spec;
     } else throw new EngineError('badInput', 'neighbours needs a spec, or text and a cell name');
-    const qm = await this.model(p.modelDir, spec.space);
+    const qm = await this.tableModel(p.modelDir, spec.space, onPrepare, signal);
     const r = await neighboursOf(qm, spec, p.k ?? 10);
     return annotateNeighbours({
       backend, model: qm.dir, space: qm.space,
@@ -267,12 +274,12 @@ export class EngineService {
   }
 
   /** The model's whole embedding table projected to 2-D (PCA), coloured by a table column, with the text's cells placed. */
-  async map(p: EngineMapParams): Promise<EngineMapResult> {
+  async map(p: EngineMapParams, onPrepare?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<EngineMapResult> {
     const defaultSpace = checkSpace(p.defaultSpace ?? 'nasbench101', 'default space');
     const cells = p.text !== undefined ? cellsOfText(p.text, defaultSpace) : [];
     const space = p.space !== undefined ? checkSpace(p.space) : p.modelDir ? undefined : (cells.find((c) => c.spec)?.spec!.space ?? cells.find((c) => c.space)?.space ?? undefined);
     if (!p.modelDir && !space) throw new EngineError('badInput', 'map needs a space, a model directory, or text with a valid cell');
-    const qm = await this.model(p.modelDir, space);
+    const qm = await this.tableModel(p.modelDir, space, onPrepare, signal);
     const { data, index } = qm.embeddings();
     const dim = index.dim;
     const proj = pca2(data, dim);
@@ -315,8 +322,8 @@ export class EngineService {
   }
 
   /** Row `index` of the model's table as a cell (what the map's hover and click need). */
-  async cellAt(p: EngineCellAtParams): Promise<EngineCellAtResult> {
-    const qm = await this.model(p.modelDir, p.space);
+  async cellAt(p: EngineCellAtParams, onPrepare?: (p: PrepareProgress) => void, signal?: AbortSignal): Promise<EngineCellAtResult> {
+    const qm = await this.tableModel(p.modelDir, p.space, onPrepare, signal);
     const count = qm.embeddings().index.count;
     if (!(Number.isInteger(p.index) && p.index >= 0 && p.index < count)) throw new EngineError('badInput', `index must be an integer in [0, ${count}), got ${JSON.stringify(p.index)}`);
     const spec = specAt(qm, p.index);
@@ -333,8 +340,8 @@ export class EngineService {
    * engine/search: progress (best so far) after every evaluation; `signal` stops it and the answer is
    * the best so far (stopped: 'cancelled'). Pure TypeScript: it needs no compute backend.
    */
-  search(p: EngineSearchParams, signal?: AbortSignal, onProgress?: (p: EngineSearchProgress) => void): Promise<EngineSearchResult> {
-    return runSearch(p, { signal, onProgress, backend: () => this.backend() });
+  search(p: EngineSearchParams, signal?: AbortSignal, onProgress?: (p: EngineSearchProgress) => void, onPrepare?: (p: PrepareProgress) => void): Promise<EngineSearchResult> {
+    return runSearch(p, { signal, onProgress, backend: () => this.backend(), ...(onPrepare ? { onPrepare: (what: string, done: number, total: number) => onPrepare({ what, done, total }) } : {}) });
   }
 }
 

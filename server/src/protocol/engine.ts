@@ -35,6 +35,27 @@ export const ENGINE_METHODS = {
 export const ENGINE_PROGRESS = 'engine/progress';
 /** Notification engine → client after every evaluation of an engine/search (best so far). */
 export const ENGINE_SEARCH_PROGRESS = 'engine/searchProgress';
+/**
+ * Notification engine → client while a query prepares something slow it needs once: a space's
+ * enumeration, a pool, or the embedding table of a model shipped without one.
+ */
+export const ENGINE_PREPARE_PROGRESS = 'engine/prepareProgress';
+
+/** What a query is preparing, and how far it is (engine/prepareProgress; the CLI's progress line). */
+export interface PrepareProgress {
+  what: string;
+  done: number;
+  total: number;
+}
+export interface EnginePrepareProgressParams {
+  token: string | number;
+  progress: PrepareProgress;
+}
+export const EnginePrepareProgressNotification = /* @__PURE__ */ new NotificationType<EnginePrepareProgressParams>(ENGINE_PREPARE_PROGRESS);
+/** Requests that may prepare something slow first: prepareProgress notifications carry this token. */
+export interface WithPrepareProgress {
+  progressToken?: string | number;
+}
 
 /** Where a model came from: --model / modelDir, the last trained under $ARCH2VEC_HOME, or the package. */
 export type ModelSource = 'explicit' | 'trained' | 'shipped';
@@ -183,7 +204,7 @@ export const EngineProgressNotification = /* @__PURE__ */ new NotificationType<E
 
 // engine/loadModel -------------------------------------------------------------------------------
 /** Either a model directory, or a space (then: last trained, else shipped). */
-export interface EngineLoadModelParams {
+export interface EngineLoadModelParams extends WithPrepareProgress {
   modelDir?: string;
   space?: string;
 }
@@ -221,7 +242,7 @@ export interface EngineEmbedResult {
 export const EngineEmbedRequest = /* @__PURE__ */ new RequestType<EngineEmbedParams, EngineEmbedResult, EngineErrorData>(ENGINE_METHODS.embed);
 
 // engine/neighbours ------------------------------------------------------------------------------
-export interface EngineNeighboursParams {
+export interface EngineNeighboursParams extends WithPrepareProgress {
   /** A spec, or `.cells` text with `cell` naming the query cell. */
   spec?: CellSpec;
   text?: string;
@@ -452,7 +473,7 @@ export const EngineSearchProgressNotification = /* @__PURE__ */ new Notification
 // Engine: latent-space map and single table rows (issue 5).
 // ---------------------------------------------------------------------------------------------------
 
-export interface EngineMapParams {
+export interface EngineMapParams extends WithPrepareProgress {
   /** The space whose model is projected (default: the space of the first valid cell of `text`). */
   space?: string;
   modelDir?: string;
@@ -492,7 +513,7 @@ export interface EngineMapResult {
 }
 export const EngineMapRequest = /* @__PURE__ */ new RequestType<EngineMapParams, EngineMapResult, EngineErrorData>(ENGINE_METHODS.map);
 
-export interface EngineCellAtParams {
+export interface EngineCellAtParams extends WithPrepareProgress {
   space?: string;
   modelDir?: string;
   index: number;

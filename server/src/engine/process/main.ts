@@ -8,10 +8,10 @@
  * errors with the ENGINE_ERRORS code and {kind, ...} data; the process never exits because of them.
  */
 import { createMessageConnection, IPCMessageReader, ResponseError, type CancellationToken, IPCMessageWriter, StreamMessageReader, StreamMessageWriter } from 'vscode-jsonrpc/node';
-import type { EngineErrorData, EngineSearchProgress, PretrainProgress } from '../../protocol';
+import type { EngineErrorData, EngineSearchProgress, PrepareProgress, PretrainProgress } from '../../protocol';
 import { EngineError } from '../errors';
 import { checkBackendName, EngineService } from '../service';
-import { EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../protocol';
+import { EnginePrepareProgressNotification, EngineProgressNotification, EngineRequests, EngineSearchProgressNotification } from '../../protocol';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
@@ -75,18 +75,25 @@ connection.onRequest(EngineRequests.pretrain, handle((p, token) => {
   };
   return service.pretrain(p, abortSignal(token), onProgress);
 }));
-connection.onRequest(EngineRequests.loadModel, handle((p) => service.loadModel(p)));
+/** engine/prepareProgress for a request that carries a progress token. */
+function prepareProgress(token: string | number | undefined) {
+  return token === undefined ? undefined : (progress: PrepareProgress) => {
+    void connection.sendNotification(EnginePrepareProgressNotification, { token, progress });
+  };
+}
+
+connection.onRequest(EngineRequests.loadModel, handle((p, token) => service.loadModel(p, prepareProgress(p.progressToken), abortSignal(token))));
 connection.onRequest(EngineRequests.embed, handle((p, token) => service.embed(p, abortSignal(token))));
-connection.onRequest(EngineRequests.neighbours, handle((p) => service.neighbours(p)));
-connection.onRequest(EngineRequests.map, handle((p) => service.map(p)));
-connection.onRequest(EngineRequests.cellAt, handle((p) => service.cellAt(p)));
+connection.onRequest(EngineRequests.neighbours, handle((p, token) => service.neighbours(p, prepareProgress(p.progressToken), abortSignal(token))));
+connection.onRequest(EngineRequests.map, handle((p, token) => service.map(p, prepareProgress(p.progressToken), abortSignal(token))));
+connection.onRequest(EngineRequests.cellAt, handle((p, token) => service.cellAt(p, prepareProgress(p.progressToken), abortSignal(token))));
 
 connection.onRequest(EngineRequests.search, handle((p, token) => {
   const progressToken = p.progressToken;
   const onProgress = progressToken === undefined ? undefined : (progress: EngineSearchProgress) => {
     void connection.sendNotification(EngineSearchProgressNotification, { token: progressToken, progress });
   };
-  return service.search(p, abortSignal(token), onProgress);
+  return service.search(p, abortSignal(token), onProgress, prepareProgress(progressToken));
 }));
 
 // The parent went away: nothing can read our answers any more. Exiting through process.exit runs the

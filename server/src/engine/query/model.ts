@@ -7,14 +7,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LoadedModelInfo } from '../../protocol';
+import type { LoadedModelInfo, PrepareProgress } from '../../protocol';
 import { encodeCell, type CellSpec } from '../../core/cellSpec';
 import { isSpaceId } from '../../core/spaces';
 import type { Dataset } from '../data/dataset';
 import { DARTS_REFERENCE_POOL } from '../data/dartsSample';
 import type { Arch2vecModel } from '../model/arch2vecModel';
 import { FILES, readEmbeddings, readJson, type EmbeddingIndex } from '../store/modelDir';
-import { loadDataset, loadModel, type EpochMetrics, type ModelDirConfig } from '../train/trainer';
+import { embedDataset, loadDataset, loadModel, type EpochMetrics, type ModelDirConfig } from '../train/trainer';
+import { modelWeightsSha, readCachedTable, writeCachedTable } from '../store/embeddingCache';
+import { ENGINE_SPACES } from '../spaces';
 import { EngineError } from '../errors';
 import { FoldedEncoder } from './foldedEncoder';
 import { cacheDir, type ResolvedModel } from '../paths';
@@ -35,22 +37,62 @@ export class QueryModel {
     return this.config.space;
   }
 
-  /** The whole space's embedding table (count × dim), read once. */
+  /**
+   * The whole space's embedding table (count × dim), once `loadEmbeddings` has run (or when the
+   * directory holds it: it is then read here).
+   */
   embeddings(): { index: EmbeddingIndex; data: Float32Array } {
     if (this.table) return this.table;
+    const own = this.ownTable();
+    if (own) return (this.table = own);
+    const why = this.config.complete ? `${FILES.embeddings} is missing` : this.unfinished();
+    throw new EngineError('badModelDir', `${this.dir}: no embedding table: ${why}`);
+  }
+
+  /**
+   * The table, computed on first use when the directory has none: a model shipped with weights only
+   * (NB101, DARTS) embeds its space once, with progress, into $ARCH2VEC_HOME/cache/embeddings/, keyed
+   * by the weights' sha256 and the dataset's identity, and reads it from there afterwards.
+   */
+  async loadEmbeddings(opts: { onProgress?: (p: PrepareProgress) => void; signal?: AbortSignal } = {}): Promise<{ index: EmbeddingIndex; data: Float32Array }> {
+    if (this.table) return this.table;
+    const own = this.ownTable();
+    if (own) return (this.table = own);
+    if (!this.config.complete) throw new EngineError('badModelDir', `${this.dir}: no embedding table: ${this.unfinished()}`);
+    const { latent } = this.config.model;
+    const ds = this.dataset((q) => opts.onProgress?.({ what: `${this.space} cells: ${q.message ?? q.phase}`, done: q.done, total: q.total }));
+    const sha = modelWeightsSha(this.dir);
+    const file = join(cacheDir(), 'embeddings', `${this.space}-${sha.slice(0, 16)}.a2ve`);
+    const key = { poolId: this.config.data.id, count: ds.count, dim: latent, modelSha256: sha };
+    let data = readCachedTable(file, key);
+    if (!data) {
+      const what = `embedding the ${ds.count.toLocaleString('en-US')} ${this.space} cells (once for this model)`;
+      opts.onProgress?.({ what, done: 0, total: ds.count });
+      try {
+        data = await embedDataset(this.model, ds, (done) => opts.onProgress?.({ what, done, total: ds.count }), 2000, opts.signal ?? new AbortController().signal);
+      } catch (e) {
+        if (opts.signal?.aborted) throw new EngineError('cancelled', `embedding the ${this.space} space cancelled`);
+        throw e;
+      }
+      writeCachedTable(file, key, data);
+    }
+    const index: EmbeddingIndex = { count: ds.count, dim: latent, space: this.space, order: ENGINE_SPACES[this.space].embeddingOrder, dataId: this.config.data.id };
+    return (this.table = { index, data });
+  }
+
+  private ownTable(): { index: EmbeddingIndex; data: Float32Array } | undefined {
     let t: { index: EmbeddingIndex; data: Float32Array } | undefined;
     try {
       t = readEmbeddings(this.dir);
     } catch (e) {
       throw new EngineError('badModelDir', `${this.dir}: unreadable embedding table: ${(e as Error).message}`);
     }
-    if (!t) {
-      const why = this.config.complete ? `${FILES.embeddings} is missing` : `training is unfinished (${this.config.epochsDone}/${this.config.train.epochs} epochs); resume it with \`arch2vec pretrain --space ${this.space} --resume --out ${this.dir}\``;
-      throw new EngineError('badModelDir', `${this.dir}: no embedding table: ${why}`);
-    }
-    if (t.index.dim !== this.config.model.latent) throw new EngineError('badModelDir', `${this.dir}: embedding table has ${t.index.dim} columns, the model ${this.config.model.latent}`);
-    this.table = t;
+    if (t && t.index.dim !== this.config.model.latent) throw new EngineError('badModelDir', `${this.dir}: embedding table has ${t.index.dim} columns, the model ${this.config.model.latent}`);
     return t;
+  }
+
+  private unfinished(): string {
+    return `training is unfinished (${this.config.epochsDone}/${this.config.train.epochs} epochs); resume it with \`arch2vec pretrain --space ${this.space} --resume --out ${this.dir}\``;
   }
 
   /** The dataset the table rows refer to (NB101: the enumeration cache; DARTS: the seeded pool, re-sampled). */

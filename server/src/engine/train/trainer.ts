@@ -219,7 +219,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
  * Embeds every cell of the dataset (node-mean of μ, eval mode) in chunks, through the folded encoder
  * (batch norm folded into the linear layers, fused matMul + bias + ReLU: about a third of the kernels).
  */
-export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress?: (done: number) => void, chunk = 2000): Promise<Float32Array> {
+export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress?: (done: number) => void, chunk = 2000, signal?: AbortSignal): Promise<Float32Array> {
   const n = ds.nodes;
   const d = ds.opColumns;
   const dim = model.config.latent;
@@ -229,12 +229,14 @@ export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress
   const encoder = new FoldedEncoder(model);
   try {
     for (let start = 0; start < ds.count; start += chunk) {
+      if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
       const b = Math.min(chunk, ds.count - start);
       for (let s = 0; s < b; s++) ds.fillEncoding(start + s, adjBuf, opsBuf, s);
       const e = tf.tidy(() => encoder.embed(tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n])));
       out.set((await e.data()) as Float32Array, start * dim);
       e.dispose();
       onProgress?.(start + b);
+      if (signal) await new Promise((r) => setImmediate(r)); // a cancellable caller also wants other messages through
     }
   } finally {
     encoder.dispose();

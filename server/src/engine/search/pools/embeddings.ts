@@ -2,30 +2,27 @@
  * A pool's embedding table for bo / rl (issue 12), per (model, pool):
  *  1. the model's own `embeddings.f32` when its rows are exactly the pool's cells (same data id: a
  *     model pretrained on the pool — NB101's enumeration, NB201, the default DARTS pool);
- *  2. else a cache in the model directory, `pool-embeddings/<pool id>.a2ve`, checked against the
- *     pool id, the model's weights (sha256 of model.a2v) and the body's sha256;
+ *  2. else a cache (`pool-embeddings/<pool id>.a2ve` in the model directory, or under $ARCH2VEC_HOME
+ *     for a shipped model), checked against the pool id, the model's weights (sha256 of model.a2v)
+ *     and the body's sha256;
  *  3. else computed (eval-mode node-mean of μ, the folded encoder) with progress, and cached
  *     atomically. A cache that fails a check is recomputed, never used.
  * Cells appended to a DARTS pool during a search (measured cells) are embedded on the fly.
  * DARTS tables whose reduction cells differ get two columns blocks per cell: [normal | reduce].
  *
- * Cache layout: magic "A2VPEMB1" | u32 LE JSON length | JSON {poolId, count, dim, modelSha256, bodySha256} | body (count × dim f32 LE).
+ * Cache format: store/embeddingCache.ts.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../../model/tfSetup';
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeCell } from '../../../core/cellSpec';
 import { encodeDarts } from '../../../core/spaces/darts';
-import { writeFileAtomic } from '../../data/atomicWrite';
 import { FoldedEncoder } from '../../query/foldedEncoder';
 import type { QueryModel } from '../../query/model';
-import { FILES, readEmbeddings } from '../../store/modelDir';
+import { modelWeightsSha, readCachedTable, writeCachedTable } from '../../store/embeddingCache';
+import { cacheDir } from '../../paths';
 import { dataId } from '../../train/trainer';
 import type { SpacePool } from './types';
-
-const MAGIC = 'A2VPEMB1';
 
 export interface PoolEmbeddings {
   data: Float32Array;
@@ -44,39 +41,14 @@ export interface PoolEmbeddingOptions {
   chunk?: number;
 }
 
-export const poolEmbeddingFile = (modelDir: string, poolId: string) => join(modelDir, 'pool-embeddings', `${poolId.replace(/[^A-Za-z0-9._-]/g, '_')}.a2ve`);
-
-function modelSha(dir: string): string {
-  return createHash('sha256').update(readFileSync(join(dir, FILES.model))).digest('hex');
-}
-
-export function encodePoolEmbeddings(poolId: string, modelSha256: string, data: Float32Array, dim: number): Buffer[] {
-  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const json = Buffer.from(JSON.stringify({ poolId, count: data.length / dim, dim, modelSha256, bodySha256: createHash('sha256').update(body).digest('hex') }), 'utf8');
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(json.length);
-  return [Buffer.from(MAGIC, 'latin1'), len, json, body];
-}
-
-/** The cached table, or why it cannot be used. */
-export function decodePoolEmbeddings(buf: Buffer, expect: { poolId: string; count: number; dim: number; modelSha256: string }): Float32Array | string {
-  if (buf.length < 12 || buf.toString('latin1', 0, 8) !== MAGIC) return 'not a pool embedding file';
-  const n = buf.readUInt32LE(8);
-  let h: { poolId: string; count: number; dim: number; modelSha256: string; bodySha256: string };
-  try {
-    h = JSON.parse(buf.subarray(12, 12 + n).toString('utf8'));
-  } catch {
-    return 'unreadable header';
-  }
-  if (h.poolId !== expect.poolId) return `it is for pool ${h.poolId}`;
-  if (h.count !== expect.count || h.dim !== expect.dim) return `it holds ${h.count} × ${h.dim}, expected ${expect.count} × ${expect.dim}`;
-  if (h.modelSha256 !== expect.modelSha256) return 'the model was retrained since';
-  const body = buf.subarray(12 + n);
-  if (body.length !== h.count * h.dim * 4) return 'truncated';
-  if (createHash('sha256').update(body).digest('hex') !== h.bodySha256) return 'checksum mismatch (file corrupted)';
-  const out = new Float32Array(h.count * h.dim);
-  new Uint8Array(out.buffer).set(body);
-  return out;
+/**
+ * Where a pool's table is cached: beside the model for the user's own models; under $ARCH2VEC_HOME
+ * for the shipped ones (the installed package is read-only in spirit and checksummed).
+ */
+export function poolEmbeddingFile(qm: Pick<QueryModel, 'dir' | 'source' | 'space'>, poolId: string, modelSha256: string): string {
+  const name = `${poolId.replace(/[^A-Za-z0-9._-]/g, '_')}.a2ve`;
+  if (qm.source === 'shipped') return join(cacheDir(), 'pool-embeddings', `${qm.space}-${modelSha256.slice(0, 16)}`, name);
+  return join(qm.dir, 'pool-embeddings', name);
 }
 
 /** Embeds pool cells [from, to) (both cell parts when the pool has two). */
@@ -142,21 +114,19 @@ export async function poolEmbeddings(qm: QueryModel, pool: SpacePool, opts: Pool
     return { data, dim, source, file, seconds: (performance.now() - t0) / 1000 };
   };
 
-  // 1. The model's own table, when it was pretrained on exactly these cells.
-  if (pool.dataset && pool.embeddingParts === 1) {
-    const own = readEmbeddings(qm.dir);
-    if (own && own.index.count === base && own.index.dim === latent && own.index.dataId === dataId(pool.dataset)) return finish(own.data, 'model');
+  // 1. The model's own table (read, or computed once for a model shipped without it), when it was
+  //    pretrained on exactly these cells.
+  if (pool.dataset && pool.embeddingParts === 1 && qm.config.data.count === base && qm.config.data.id === dataId(pool.dataset)) {
+    const own = await qm.loadEmbeddings({ signal: opts.signal, onProgress: opts.onProgress ? (q) => opts.onProgress!(q.done, q.total) : undefined });
+    if (own.index.count === base && own.index.dim === latent) return finish(own.data, 'model');
   }
   // 2. The cache.
-  const file = poolEmbeddingFile(qm.dir, pool.id);
-  const sha = modelSha(qm.dir);
-  const expect = { poolId: pool.id, count: base, dim, modelSha256: sha };
-  if (existsSync(file)) {
-    const got = decodePoolEmbeddings(readFileSync(file), expect);
-    if (typeof got !== 'string') return finish(got, 'cache', file);
-  }
+  const sha = modelWeightsSha(qm.dir);
+  const file = poolEmbeddingFile(qm, pool.id, sha);
+  const cached = readCachedTable(file, { poolId: pool.id, count: base, dim, modelSha256: sha });
+  if (cached) return finish(cached, 'cache', file);
   // 3. Compute and cache.
   const data = await embedPoolCells(qm, pool, 0, base, opts);
-  writeFileAtomic(file, encodePoolEmbeddings(pool.id, sha, data, dim));
+  writeCachedTable(file, { poolId: pool.id, dim, modelSha256: sha }, data);
   return finish(data, 'computed', file);
 }
