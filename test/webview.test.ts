@@ -612,6 +612,10 @@ describe('webview pages in Chromium', { skip }, () => {
     await p.reload();
     await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
     assert.equal(await p.page.getByLabel('Colour by').inputValue(), 'params');
+    // A malformed layer list is refused as a whole (the page keeps what it shows).
+    await p.send({ type: 'state', state: { ...state, colorLayers: [{ key: 'params', label: 'x', values: 42 }] } } as never);
+    await p.waitForPosted((m) => m.type === 'log' && m.level === 'warn', 'a warning about the malformed state');
+    await p.clearPosted();
     // The host re-sending its state (it does not know the pick) keeps the pick.
     await p.send({ type: 'state', state });
     await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();

@@ -273,6 +273,7 @@ export function parseHostMessage(v: unknown): HostMessage | undefined {
       if (s.kind === 'neighbours' && !(Array.isArray(s.neighbours) && isObj(s.query))) return undefined;
       if (s.kind === 'suggestions' && !(Array.isArray(s.series) && Array.isArray(s.suggestions))) return undefined;
       if (s.kind === 'map' && !(isInt(s.count) && isStr(s.coords, 64_000_000) && Array.isArray(s.highlights))) return undefined;
+      if (s.kind === 'map' && s.colorLayers !== undefined && !(Array.isArray(s.colorLayers) && s.colorLayers.every((l) => isObj(l) && isStr(l.key, 32) && isStr(l.label, 200) && isStr(l.values, 64_000_000)))) return undefined;
       return { type: 'state', state: s as unknown as ViewState };
     }
     case 'pointInfo':
