@@ -3,7 +3,7 @@
  * and whether the active file's space has a model; a spinner while jobs run. Click: quick actions.
  */
 import * as vscode from 'vscode';
-import type { SpaceId } from '../../server/src/protocol';
+import { SPACE_IDS as SPACES, type SpaceId } from '../../server/src/protocol';
 import { type App, cellsDocument, documentCells, settings } from './app';
 
 const SHORT: Record<SpaceId, string> = { nasbench101: 'NB101', nasbench201: 'NB201', darts: 'DARTS' };
@@ -53,6 +53,12 @@ export class StatusBar implements vscode.Disposable {
         ? `${SHORT[this.space]} model (${model.source === 'shipped' ? `shipped with the extension` : model.source}): ${model.dir}`
         : `${SHORT[this.space]}: cells are validated as you type. Neighbours, the map and search need a ${SHORT[this.space]} model: "Pretrain Model…" trains one on this machine.`);
     }
+    // Every space at a glance: which have a model (shipped, trained here, or the configured directory).
+    const dir = settings().modelDirectory;
+    tips.push(`Models: ${SPACES.map((sp) => {
+      const m = e.modelFor(sp, dir);
+      return `${SHORT[sp]} ${m ? (m.source === 'shipped' ? 'shipped' : m.source === 'trained' ? 'trained here' : 'configured') : 'none'}`;
+    }).join(' · ')}`);
     if (jobs.length) tips.push(...jobs.map((j) => `Running: ${j.title}`));
     tips.push('Click: pretrain, backend, search, map, log');
     this.item.text = `${jobs.length ? '$(sync~spin)' : '$(circuit-board)'} arch2vec: ${parts.join(' · ')}`;
