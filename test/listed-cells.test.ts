@@ -19,7 +19,7 @@ import { cellText } from '../server/src/core/notation';
 import { predictAnalysis } from '../server/src/core/predict/predictor';
 import { nb201OpsAt, nb201Table } from '../server/src/core/spaces/nasbench201';
 import { selectBackend } from '../server/src/engine/backend';
-import { addFileValues } from '../server/src/engine/query/listedCells';
+import { addFileValues, VIEW_MAX_MEASURED } from '../server/src/engine/query/listedCells';
 import { runSearch } from '../server/src/engine/search/run';
 import { EngineService } from '../server/src/engine/service';
 import { pretrain } from '../server/src/engine/train/trainer';
@@ -82,6 +82,13 @@ describe('file values of listed cells (engine/query/listedCells)', () => {
     assert.ok(listed.every((c) => c.fileValue === undefined));
     assert.equal(addFileValues('nasbench101', listed, () => false, {}, text, 'nasbench101'), undefined, 'every listed cell has a benchmark value');
     assert.throws(() => addFileValues('nasbench101', listed, () => true, { metric: 'acuracy' }, text, 'nasbench101'), /predict\.metric: 'acuracy' is not a metric key/);
+    // More measured cells than a view fits on: said, not attempted (the fit would stall the engine).
+    const y = nb201Table().columns.get('cifar10_test_acc')!;
+    const big = cellsFile('nasbench201', Array.from({ length: VIEW_MAX_MEASURED + 20 }, (_, i) => ({ name: `b${i}`, spec: { space: 'nasbench201', ops: nb201OpsAt(i * 31) } as CellSpec, acc: y[i * 31] })));
+    const few201 = [{ spec: { space: 'nasbench201', ops: nb201OpsAt(5) } as CellSpec, fileValue: undefined }];
+    const many = addFileValues('nasbench201', few201, () => true, {}, big, 'nasbench201')!;
+    assert.ok(many.measured > VIEW_MAX_MEASURED && many.predicted === 0, `${many.measured} measured`);
+    assert.match(many.skipped!, /the views fit predictors on at most 400 \(`arch2vec predict FILE` predicts from all of them\)/);
     assert.throws(() => addFileValues('nasbench101', listed, () => true, {}, undefined, 'nasbench101'), /predict needs the \.cells text/);
   });
 });

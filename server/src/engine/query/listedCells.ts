@@ -28,6 +28,13 @@ export function costFields(spec: CellSpec, dataset: string = 'cifar10'): CellCos
   }
 }
 
+/**
+ * Most measured cells a view's predictor is fitted on. The fit is O(n³) per optimiser step on the engine's
+ * thread (≈ 5 s CPU at 250 cells, ≈ 40 s at 500): beyond this it would stall the engine past the client's
+ * liveness check, so the views say so and point to `arch2vec predict`, which has no such limit.
+ */
+export const VIEW_MAX_MEASURED = 400;
+
 /** Lowest threshold the predictor accepts (predictAnalysis clamps the same way). */
 const MIN_THRESHOLD = 3;
 
@@ -71,6 +78,9 @@ export function addFileValues<T extends { spec: CellSpec; fileValue?: FileValue 
     return { ...info, skipped: `${SPACES[space].title}: the file has ${measured.length} measured cell${measured.length === 1 ? '' : 's'} with \`${metric}:\`; predictions need at least ${minMeasured} (distinct architectures)` };
   }
   if (!toPredict.length) return info;
+  if (measured.length > VIEW_MAX_MEASURED) {
+    return { ...info, skipped: `${SPACES[space].title}: the file has ${measured.length} measured cells; the views fit predictors on at most ${VIEW_MAX_MEASURED} (\`arch2vec predict FILE\` predicts from all of them)` };
+  }
   const predictor = AccuracyPredictor.fit(space, measured, { metric });
   const predictions = predictor.predict(toPredict.map((c, i) => ({ name: String(i), line: 0, spec: c.spec })), 0);
   toPredict.forEach((c, i) => (c.fileValue = { metric, source: 'predicted', value: round4(predictions[i].predicted), std: round4(predictions[i].std) }));
