@@ -27,18 +27,21 @@ function bruteForce(t: Float32Array, dim: number, q: ArrayLike<number>, k: numbe
   return Array.from({ length: count }, (_, i) => i).sort((a, b) => d[a] - d[b] || a - b).slice(0, k);
 }
 
-test('the SIMD kernel computes the same squared distances as a float64 loop (to float32 rounding)', () => {
-  const dim = 16;
-  const t = table(1000, dim, 4);
-  const simd = SimdTable.create(t, dim);
-  assert.ok(simd, 'WebAssembly SIMD is available in Node 20');
-  const q = t.slice(5 * dim, 6 * dim);
-  const d = simd.distances(q);
-  assert.equal(d[5], 0, 'a row is at distance exactly 0 from itself');
-  for (let i = 0; i < 1000; i++) {
-    let s = 0;
-    for (let j = 0; j < dim; j++) s += (t[i * dim + j] - q[j]) ** 2;
-    assert.ok(Math.abs(d[i] - s) <= 1e-5 * s + 1e-6, `row ${i}: ${d[i]} vs ${s}`);
+test('the SIMD kernel computes the same squared distances as a float64 loop (to float32 rounding), for every row width', () => {
+  // One unrolled kernel per width (dim / 4 lanes): check 1, 2, 4, 5 and 16 lanes.
+  for (const dim of [4, 8, 16, 20, 64]) {
+    const t = table(1000, dim, 4 + dim);
+    const simd = SimdTable.create(t, dim);
+    assert.ok(simd, 'WebAssembly SIMD is available in Node 20');
+    const q = t.slice(5 * dim, 6 * dim);
+    const d = simd.distances(q);
+    assert.equal(d.length, 1000);
+    assert.equal(d[5], 0, 'a row is at distance exactly 0 from itself');
+    for (let i = 0; i < 1000; i++) {
+      let s = 0;
+      for (let j = 0; j < dim; j++) s += (t[i * dim + j] - q[j]) ** 2;
+      assert.ok(Math.abs(d[i] - s) <= 1e-5 * s + 1e-6, `dim ${dim}, row ${i}: ${d[i]} vs ${s}`);
+    }
   }
   assert.equal(SimdTable.create(table(10, 5, 1), 5), null, 'rows not a multiple of 4 wide: JS path');
 });

@@ -2,11 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 // A named import: esbuild drops a bare `import '@tensorflow/tfjs-backend-cpu'` (the package declares
 // its node bundle side-effect free), which left the bundled CLI/server with no cpu backend.
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { backendsDir } from './paths';
 
 import type { BackendReport } from '../protocol/backend';
@@ -179,7 +180,72 @@ function isSoftwareAdapter(a: GpuAdapter): boolean {
     || /llvmpipe|lavapipe|swiftshader|software/i.test(`${info.description} ${info.device}`);
 }
 
+/**
+ * Dawn prints these on stderr, from native code, while it enumerates a Vulkan device that reports
+ * huge dynamic-buffer limits (llvmpipe's 1,000,000): harmless, and nothing in-process can intercept them.
+ */
+const DAWN_NOISE = /^Warning: maxDynamic(Uniform|Storage)BuffersPerPipelineLayout artificially reduced from \d+ to \d+ to fit dynamic offset allocation limit\.\s*$/;
+
+/** Dawn's stderr without its known harmless warnings; every other line (errors included) is kept. */
+export function filterDawnStderr(text: string): string {
+  return text.split('\n').filter((l) => !DAWN_NOISE.test(l)).join('\n');
+}
+
+/** Where the npm "webgpu" package is, or undefined where it is not installed. */
+function resolveDawn(): string | undefined {
+  const spec = 'webgpu'; // non-literal, as in optionalRequire: the bundle must not try to inline it
+  for (const resolve of [() => require.resolve(spec), () => createRequire(join(backendsDir(), 'package.json')).resolve(spec)]) {
+    try {
+      return resolve();
+    } catch {
+      // not here: try the next place
+    }
+  }
+  return undefined;
+}
+
+interface AdapterProbe { found: boolean; info?: GpuAdapterInfo; fallback?: boolean; error?: string }
+
+/**
+ * `auto` asks Dawn for an adapter in a short-lived child process first: there Dawn's stderr can be
+ * read, its known warnings dropped and anything else passed on. Only when that finds a hardware
+ * adapter is Dawn loaded here. So `arch2vec embed`/`neighbours` on a machine with only a software
+ * driver print nothing about WebGPU, and real Dawn errors still reach stderr.
+ */
+async function probeAdapterOutOfProcess(dawnPath: string): Promise<AdapterProbe> {
+  const script = `const m = await import(${JSON.stringify(pathToFileURL(dawnPath).href)});
+Object.assign(globalThis, m.globals);
+const a = await m.create([]).requestAdapter({ powerPreference: 'high-performance' });
+const i = a?.info ?? {};
+process.stdout.write(JSON.stringify({ found: !!a, fallback: a?.isFallbackAdapter, info: a ? { vendor: i.vendor, architecture: i.architecture, device: i.device, description: i.description, isFallbackAdapter: i.isFallbackAdapter } : undefined }));
+process.exit(0);`;
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { timeout: 30_000, encoding: 'utf8', maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      const rest = filterDawnStderr(stderr).trim();
+      if (rest) process.stderr.write(rest + '\n');
+      try {
+        resolve(JSON.parse(stdout) as AdapterProbe);
+      } catch {
+        resolve({ found: false, error: err ? firstLine(err) : 'no answer' });
+      }
+    });
+  });
+}
+
 async function tryWebgpu(mode: 'auto' | 'explicit'): Promise<{ device: string; software: boolean }> {
+  if (mode === 'auto' && !dawn) {
+    const path = resolveDawn();
+    if (!path) throw new Error('the npm package "webgpu" (Dawn) is not installed');
+    const probe = await probeAdapterOutOfProcess(path);
+    // No answer from the child (e.g. a runtime that cannot run it): judge in-process as before.
+    if (!probe.error) {
+      if (!probe.found) throw new Error(diagnoseNoAdapter());
+      const adapter: GpuAdapter = { info: probe.info, isFallbackAdapter: probe.fallback };
+      if (isSoftwareAdapter(adapter)) {
+        throw new Error(`only a software adapter (${describeAdapter(adapter.info ?? {})}): the CPU emulating a GPU is slower than wasm; ask for --backend webgpu to use it anyway`);
+      }
+    }
+  }
   const gpu = await loadDawn();
   // Same preference as the tfjs backend's own request, so we judge the adapter it will get.
   const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });

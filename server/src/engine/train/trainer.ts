@@ -40,6 +40,8 @@ export interface PretrainOptions {
   maxStepsPerEpoch?: number;
   signal?: AbortSignal;
   onProgress?: (p: PretrainProgress) => void;
+  /** Called once an epoch's metrics are computed and its checkpoint written (bench:quality times epochs with it). */
+  onEpoch?: (m: EpochMetrics) => void;
 }
 
 export type { EpochMetrics, ModelDirConfig, PretrainProgress };
@@ -198,6 +200,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
         reconstruction: recon, generative, graphsPerSec: graphs / seconds, seconds,
       });
       await saveCheckpoint(epoch + 1, 0);
+      opts.onEpoch?.(metrics[metrics.length - 1]);
     }
 
     report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: 0, steps: ds.count, message: `embedding ${ds.count} cells` });
