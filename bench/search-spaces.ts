@@ -4,6 +4,7 @@
  *
  *   npm run tables
  *   node --import tsx bench/search-spaces.ts --nb101-model DIR --darts-model DIR [--seeds 20] [--darts-seeds N] [--nb101-evals 30] [--darts-evals 100]
+ *        [--spaces nasbench101,darts]
  *
  * Prints, per table and strategy, the mean ± std over seeds of the best reward found (validation
  * accuracy %), the mean regret to the table's best cell, how often the table's best cell was found,
@@ -63,7 +64,9 @@ async function main() {
     { space: 'nasbench101' as const, file: join(USER_TABLES_DIR, 'nasbench101-naslib500.jsonl'), model: arg('--nb101-model'), evals: Number(arg('--nb101-evals') ?? 30) },
     { space: 'darts' as const, file: join(USER_TABLES_DIR, 'darts-nb301-1225.jsonl'), model: arg('--darts-model'), evals: Number(arg('--darts-evals') ?? 100) },
   ];
+  const only = arg('--spaces')?.split(',');
   for (const tb of tables) {
+    if (only && !only.includes(tb.space)) continue;
     const ns = tb.space === 'darts' ? Number(arg('--darts-seeds') ?? n) : n;
     const seeds = Array.from({ length: ns }, (_, i) => i + 1);
     const r = await bench(tb.space, tb.file, tb.model, tb.evals, seeds);

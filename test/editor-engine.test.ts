@@ -87,7 +87,8 @@ describe('engine/map', () => {
   test('bad requests are located errors, not crashes', async () => {
     await assert.rejects(client.map({ space: 'nasbench201', color: 'cifar10_loss' }), (e: unknown) => e instanceof EngineRequestError && e.kind === 'badInput' && /no colour column 'cifar10_loss'/.test(e.message));
     await assert.rejects(client.map({ text: '# nothing\n' }), (e: unknown) => e instanceof EngineRequestError && e.kind === 'badInput');
-    await assert.rejects(client.map({ space: 'darts' }), (e: unknown) => e instanceof EngineRequestError && e.kind === 'noModel');
+    // (Every space ships a model now; the engine-process test covers a space without one.)
+    await assert.rejects(client.map({ space: 'darts', modelDir: join(home, 'no-such-model') }), (e: unknown) => e instanceof EngineRequestError && e.kind === 'badModelDir' && /does not exist/.test(e.message));
   });
 });
 

@@ -14,13 +14,13 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '../../model/tfSetup';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { encodeCell } from '../../../core/cellSpec';
 import { encodeDarts } from '../../../core/spaces/darts';
 import { FoldedEncoder } from '../../query/foldedEncoder';
 import type { QueryModel } from '../../query/model';
 import { modelWeightsSha, readCachedTable, writeCachedTable } from '../../store/embeddingCache';
-import { cacheDir } from '../../paths';
+import { cacheDir, shippedModelDir } from '../../paths';
 import { dataId } from '../../train/trainer';
 import type { SpacePool } from './types';
 
@@ -47,7 +47,9 @@ export interface PoolEmbeddingOptions {
  */
 export function poolEmbeddingFile(qm: Pick<QueryModel, 'dir' | 'source' | 'space'>, poolId: string, modelSha256: string): string {
   const name = `${poolId.replace(/[^A-Za-z0-9._-]/g, '_')}.a2ve`;
-  if (qm.source === 'shipped') return join(cacheDir(), 'pool-embeddings', `${qm.space}-${modelSha256.slice(0, 16)}`, name);
+  // The shipped directory also when named explicitly (`--model <extension>/models/nasbench101`).
+  const shipped = qm.source === 'shipped' || resolve(qm.dir) === (shippedModelDir(qm.space) && resolve(shippedModelDir(qm.space)!));
+  if (shipped) return join(cacheDir(), 'pool-embeddings', `${qm.space}-${modelSha256.slice(0, 16)}`, name);
   return join(qm.dir, 'pool-embeddings', name);
 }
 
