@@ -4,6 +4,9 @@
  *   - RMSE and Pearson r on cells whose test accuracy is above 80 % (the paper's protocol, L = 250),
  *   - Kendall τ over all cells with L = 78, 156, 250, 469 (the predictor literature's protocol),
  * mean ± std over seeds, for each encoding; printed next to the paper / literature numbers.
+ * Parameter-count baselines (issue 13's cost model, the CIFAR-10 network each cell was trained as):
+ * a GP on log10(parameters) and a least-squares line on it (`params-gp`, `params-linear`); the label-free
+ * Kendall τ of the parameter count itself over all cells is printed once as a reference.
  *
  *   npm run bench:predict [-- --seeds 10] [--labels 78,156,250,469] [--quick] [--variants a,b] [--model DIR]
  *                            [--column cifar10_test_acc] [--json FILE] [--timing-only]
@@ -30,6 +33,7 @@ import { analyze } from '../server/src/core/analyze';
 import { cellText } from '../server/src/core/notation';
 import { predictAnalysis } from '../server/src/core/predict/predictor';
 import { readEmbeddings } from '../server/src/engine/store/modelDir';
+import { cellCost } from '../server/src/core/export/cost';
 import { Rng } from '../server/src/engine/data/random';
 
 function arg(name: string): string | undefined {
@@ -40,8 +44,10 @@ function arg(name: string): string | undefined {
 interface Variant {
   name: string;
   label: string;
-  features: 'emb' | 'onehot' | 'structure' | 'discrete' | 'structure+emb' | 'discrete+emb';
+  features: 'emb' | 'onehot' | 'structure' | 'discrete' | 'structure+emb' | 'discrete+emb' | 'params';
   gp: GpOptions;
+  /** A least-squares line instead of a GP (the simplest parameter-count baseline). */
+  linear?: boolean;
   /** Fit on the logit of the accuracy (the product's choice for percent metrics). */
   logit?: boolean;
 }
@@ -55,7 +61,29 @@ const VARIANTS: Variant[] = [
   { name: 'product', label: '**product**: ARD Matérn GP on structure, logit target', features: 'structure', gp: {}, logit: true },
   { name: 'discrete-logit', label: 'ARD Matérn GP on one-hot + structure, logit target', features: 'discrete', gp: {}, logit: true },
   { name: 'product+emb', label: 'product + arch2vec embeddings', features: 'structure+emb', gp: {}, logit: true },
+  { name: 'params-gp', label: 'baseline: GP (RBF) on log parameter count, logit target', features: 'params', gp: { kernel: 'rbf', ard: false }, logit: true },
+  { name: 'params-linear', label: 'baseline: least-squares line on log parameter count', features: 'params', gp: {}, linear: true },
 ];
+
+/** log10 of each NB201 cell's CIFAR-10 network parameter count (`arch2vec info`'s number). */
+function logParams(specs: readonly CellSpec[]): { x: Float64Array; d: number } {
+  return { x: Float64Array.from(specs, (s) => Math.log10(cellCost(s).params)), d: 1 };
+}
+
+/** y ≈ a + b·x fitted on the training rows, applied to every row. */
+function linearFit(xt: Float64Array, yt: Float64Array, x: Float64Array): Float64Array {
+  const n = xt.length;
+  const mx = xt.reduce((s, v) => s + v, 0) / n;
+  const my = yt.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (xt[i] - mx) * (yt[i] - my);
+    sxx += (xt[i] - mx) ** 2;
+  }
+  const b = sxx > 0 ? sxy / sxx : 0;
+  return x.map((v) => my + b * (v - mx));
+}
 
 /** Time of `predictAnalysis` on a 1,000-cell NB201 file with `measured` measured cells. */
 function fileTiming(measured: number): string {
@@ -78,7 +106,7 @@ function main() {
   const seeds = Number(arg('--seeds') ?? (quick ? 3 : 10));
   const labels = (arg('--labels') ?? (quick ? '78,250' : '78,156,250,469')).split(',').map(Number);
   const want = arg('--variants')?.split(',');
-  const variants = VARIANTS.filter((v) => (want ?? ['gp-emb', 'gp-onehot', 'product', 'product+emb']).includes(v.name));
+  const variants = VARIANTS.filter((v) => (want ?? ['gp-emb', 'gp-onehot', 'product', 'product+emb', 'params-gp', 'params-linear']).includes(v.name));
   const column = arg('--column') ?? 'cifar10_test_acc';
   const modelDir = arg('--model') ?? join(__dirname, '..', 'models', 'nasbench201');
   const table = nb201Table();
@@ -89,7 +117,7 @@ function main() {
   const get = (f: Variant['features']) => {
     if (feats.has(f)) return feats.get(f)!;
     const parts: { x: ArrayLike<number>; d: number }[] = [];
-    for (const p of f.split('+')) parts.push(p === 'emb' ? { x: emb.data, d: emb.index.dim } : featureMatrix(specs, p as 'onehot'));
+    for (const p of f.split('+')) parts.push(p === 'emb' ? { x: emb.data, d: emb.index.dim } : p === 'params' ? logParams(specs) : featureMatrix(specs, p as 'onehot'));
     const d = parts.reduce((s, p) => s + p.d, 0);
     const x = new Float64Array(NB201_SIZE * d);
     for (let i = 0; i < NB201_SIZE; i++) {
@@ -104,6 +132,10 @@ function main() {
   };
   const high = [...yAll.keys()].filter((i) => yAll[i] > 80);
   console.log(`NAS-Bench-201 ${column}: ${NB201_SIZE} cells, ${high.length} above 80 %; embeddings ${modelDir}; ${seeds} seeds`);
+  if (variants.some((v) => v.features === 'params')) {
+    const lp = get('params').x;
+    console.log(`parameter count itself (no labels): τ ${kendallTau(lp, yAll).toFixed(3)} over all, Pearson r (log) ${pearson(high.map((i) => lp[i]), high.map((i) => yAll[i])).toFixed(3)} above 80 %`);
+  }
   const results: Record<string, Record<number, { rmse: number[]; r: number[]; tau: number[]; fitMs: number[] }>> = {};
   for (const v of variants) {
     const { x, d } = get(v.features);
@@ -120,8 +152,7 @@ function main() {
           yt[j] = v.logit ? LOGIT_PERCENT.forward(yAll[i]) : yAll[i];
         });
         const t0 = performance.now();
-        const gp = GaussianProcess.fit(xt, L, d, yt, v.gp);
-        const pred = gp.predict(x, NB201_SIZE, d, { std: false });
+        const pred = v.linear ? { mean: linearFit(xt, yt, x) } : GaussianProcess.fit(xt, L, d, yt, v.gp).predict(x, NB201_SIZE, d, { std: false });
         if (v.logit) pred.mean.forEach((m, i) => (pred.mean[i] = LOGIT_PERCENT.back(m, 0).mean));
         acc.fitMs.push(performance.now() - t0);
         acc.tau.push(kendallTau(pred.mean, yAll));

@@ -118,7 +118,7 @@ describe('arch2vec engine CLI (bundled)', () => {
     const index = nb201Index(parseArch(BEST).edges.map((e) => e.op));
     assert.equal(j.query.index, index);
     assert.equal(j.neighbours.length, 4);
-    assert.deepEqual(Object.keys(j.neighbours[0]), ['rank', 'index', 'distance', 'arch', 'spec', 'accuracies']);
+    assert.deepEqual(Object.keys(j.neighbours[0]), ['rank', 'index', 'distance', 'arch', 'spec', 'accuracies', 'params', 'flops', 'costDataset']);
     assert.deepEqual([j.neighbours[0].index, j.neighbours[0].distance, j.neighbours[0].arch], [index, 0, BEST]);
     assert.ok(Math.abs(j.neighbours[0].accuracies.cifar100_test_acc - nb201Table().columns.get('cifar100_test_acc')![index]) < 1e-3);
 

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rankSimilar } from '../client/src/similar';
 import { analyze } from '../server/src/core/analyze';
+import { cellCost } from '../server/src/core/export/cost';
 import { nb201Index, nb201Table } from '../server/src/core/spaces/nasbench201';
 import { EngineClient, EngineRequestError } from '../client/src/engine/engineClient';
 import { pca2, project } from '../server/src/engine/query/projection';
@@ -74,6 +75,13 @@ describe('engine/map', () => {
     assert.equal(best.line, 13);
     assert.deepEqual(r.skipped.map((s) => s.name).sort(), ['darts_like', 'resnet_like']);
     assert.match(r.skipped.find((s) => s.name === 'resnet_like')!.error, /nasbench101 cell; the map shows nasbench201/);
+    // The structural colourings travel with it: params / FLOPs of every row, as `arch2vec info` counts them.
+    assert.deepEqual(r.colorLayers!.map((l) => l.key), ['params', 'flops']);
+    const params = base64ToFloat32(r.colorLayers![0].values);
+    const flops = base64ToFloat32(r.colorLayers![1].values);
+    assert.equal(params.length, 15_625);
+    const cost = cellCost(text.spec!);
+    assert.deepEqual([params[idx], flops[idx]], [Math.fround(cost.params), Math.fround(cost.flops)]);
   });
 
   test('bad requests are located errors, not crashes', async () => {

@@ -192,7 +192,9 @@ describe('arch2vec search --objective file', () => {
     assert.equal(j.objectiveInfo.observations, measured.size);
     const h = cli(['--objective', 'file', file, '-k', '2', '--strategy', 're']);
     assert.equal(h.code, 0, h.err);
-    assert.match(h.out, /^# suggestion 2: NAS-Bench-201 index \d+, not measured yet$/m);
+    assert.match(h.out, /^# suggestion 2: NAS-Bench-201 index \d+, not measured yet, params [\d.]+ [KM], FLOPs [\d.]+ M$/m);
+    // 4 measured cells: below the editor's threshold, and the output says so.
+    assert.match(h.out, /^# predictions: none \(NAS-Bench-201: the file has 4 measured cells with `accuracy:`; predictions need at least 10 \(distinct architectures\)\)$/m);
     assert.deepEqual(errorsIn(h.out), []);
   });
 });

@@ -17,7 +17,9 @@ import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html'
 import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
 import { PointGrid } from '../webview/src/pointGrid';
 import { niceTicks, tickLabels } from '../webview/src/ticks';
-import { exampleCells, exampleNeighboursState, largeMapState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
+import { exampleCells, exampleNeighboursState, filePredictedSuggestionsState, largeMapState, largeUncolouredMapState, nb201MapWithLayers, nb101PredictedNeighboursState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
+import { compactCount } from '../webview/src/format';
+import { formatCount } from '../server/src/core/export/cost';
 import { chromiumSkipReason, inPage, WebviewHarness, type WebviewPage } from './helpers/webviewHarness';
 
 /** A cell's text must parse and validate with the project's own analyser, as one cell of the given spec. */
@@ -231,7 +233,10 @@ describe('webview pages in Chromium', { skip }, () => {
       assert.ok(cardText[i].includes(n.distance.toFixed(4)), `card ${i} shows its distance`);
       assert.ok(cardText[i].includes(`${n.accuracies!.cifar10_test_acc.toFixed(2)}%`), `card ${i} shows CIFAR-10 test accuracy`);
       assert.ok(cardText[i].includes(`nb201_${n.index}`));
+      assert.ok(n.params! > 0 && cardText[i].includes(`params ${formatCount(n.params!)}`) && cardText[i].includes(`FLOPs ${formatCount(n.flops!)}`), `card ${i} shows its network's cost`);
     });
+    assert.match(await p.page.locator('.query').textContent() ?? '', new RegExp(`params ${formatCount(state.query.params!)}`));
+    assert.equal(await count(p, '.predicted-tag'), 0, 'NB201 cells have benchmark values: nothing predicted');
     assert.equal(state.neighbours[0].distance, 0);
     assert.equal(await count(p, '.card svg.dag'), 8);
     assert.equal(await count(p, '.card svg.dag .node'), 32);
@@ -364,6 +369,86 @@ describe('webview pages in Chromium', { skip }, () => {
         return new Set([...r.getClientRects()].map((b) => Math.round(b.top))).size;
       })()`) as number;
       assert.ok(lines <= 3, `the arch string takes ${lines} lines`);
+      await assertClean(p);
+      await p.page.close();
+    }
+  });
+
+  /** Elements wider than the page or cut inside their box (the 500 px side-panel check). */
+  const clipped = (p: WebviewPage, selector: string) => p.page.evaluate(`(() => {
+    const out = [];
+    const page = document.documentElement;
+    if (page.scrollWidth > page.clientWidth) out.push('page ' + page.scrollWidth + 'px wide');
+    for (const el of document.querySelectorAll(${JSON.stringify(selector)})) {
+      const r = el.getBoundingClientRect();
+      if (r.right > page.clientWidth + 0.5 || el.scrollWidth > el.clientWidth + 1) out.push((el.className || el.tagName) + ': ' + el.textContent);
+    }
+    return out;
+  })()`) as Promise<string[]>;
+
+  test('neighbours without benchmark values (NB101) at 500 px: params, FLOPs and the file\'s predictions, marked as predicted, in light and dark', async () => {
+    const state = nb101PredictedNeighboursState();
+    assert.ok(state.prediction && state.prediction.predicted > 0, 'the real predictor predicted the example cells');
+    const predicted = state.neighbours.filter((n) => n.fileValue?.source === 'predicted');
+    assert.ok(predicted.length >= 3);
+    for (const theme of ['dark', 'light'] as const) {
+      const p = await harness.open('neighbours', { theme, width: 500 });
+      await p.send({ type: 'state', state });
+      await p.page.locator('.card').nth(state.neighbours.length - 1).waitFor();
+      const cards = p.page.locator('.card');
+      for (let i = 0; i < state.neighbours.length; i++) {
+        const n = state.neighbours[i];
+        const text = await cards.nth(i).textContent() ?? '';
+        assert.ok(text.includes(`params ${compactCount(n.params)}`) && text.includes(`FLOPs ${compactCount(n.flops)}`), `${theme} card ${i}: cost`);
+        assert.equal(compactCount(n.params), formatCount(n.params!), 'the view formats counts as the CLI and the hover do');
+        const v = n.fileValue;
+        if (v?.source === 'predicted') {
+          const fact = cards.nth(i).locator('.file-value.predicted');
+          assert.equal(await fact.locator('.predicted-tag').textContent(), 'predicted');
+          assert.equal(await fact.locator('dd').textContent(), `${v.value.toFixed(2)} ± ${v.std!.toFixed(2)}%`);
+          assert.equal(await fact.locator('dd').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { fontStyle: string } }).getComputedStyle(el).fontStyle), 'italic');
+          assert.match(await cards.nth(i).getAttribute('aria-label') ?? '', /, predicted accuracy [\d.]+ ± [\d.]+%$/);
+        } else assert.equal(await cards.nth(i).locator('.predicted-tag').count(), 0);
+      }
+      assert.match(await p.page.locator('.prediction-note').textContent() ?? '', new RegExp(`^Predicted accuracy \\(mean ± std\\) of ${state.prediction!.predicted} cells without a benchmark value, from the ${state.prediction!.measured} measured cells of the file\\.`));
+      assert.deepEqual(await clipped(p, '.card, .card dd, .card vscode-button, .query dd'), [], `${theme}: nothing is cut or clipped at 500 px`);
+      // The tag stands out from the card in both themes (its text is the theme's foreground, not the card's background).
+      const [fg, bg] = await p.page.locator('.predicted-tag').first().evaluate((el) => {
+        const style = (globalThis as unknown as { getComputedStyle(e: unknown): { color: string; backgroundColor: string } }).getComputedStyle;
+        return [style(el).color, style(el.closest('.card')).backgroundColor];
+      });
+      assert.notEqual(fg, bg);
+      await assertClean(p);
+      await p.page.close();
+    }
+    // Below the threshold the view says why instead of predicting.
+    const few = nb101PredictedNeighboursState(6);
+    const p = await harness.open('neighbours', { width: 500 });
+    await p.send({ type: 'state', state: few });
+    await p.page.locator('.prediction-note.skipped').waitFor();
+    assert.match(await p.page.locator('.prediction-note').textContent() ?? '', /^No predictions: NAS-Bench-101: the file has \d measured cells with accuracy:; predictions need at least 10/);
+    assert.equal(await count(p, '.predicted-tag'), 0);
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('search results of the file objective at 500 px: predicted accuracy instead of a reward, params and FLOPs per cell', async () => {
+    const state = await filePredictedSuggestionsState();
+    assert.equal(state.suggestions.length, 5);
+    for (const theme of ['dark', 'light'] as const) {
+      const p = await harness.open('suggestions', { theme, width: 500 });
+      await p.send({ type: 'state', state });
+      const rows = p.page.locator('li.result');
+      await rows.nth(4).waitFor();
+      for (let i = 0; i < 5; i++) {
+        const c = state.suggestions[i];
+        assert.equal(await rows.nth(i).locator('.params dd').textContent(), formatCount(c.params!));
+        assert.equal(await rows.nth(i).locator('.flops dd').textContent(), formatCount(c.flops!));
+        assert.equal(await rows.nth(i).locator('.file-value.predicted dd').textContent(), `${c.fileValue!.value.toFixed(2)} ± ${c.fileValue!.std!.toFixed(2)}%`);
+        assert.equal(await rows.nth(i).locator('.reward').count(), 0, 'no empty reward beside the prediction');
+      }
+      assert.match(await p.page.locator('.prediction-note').textContent() ?? '', /^Predicted accuracy \(mean ± std\) of 5 cells without a benchmark value, from the 14 measured cells of the file\. Leave-one-out check on them: Kendall τ -?[\d.]+, RMSE [\d.]+\.$/);
+      assert.deepEqual(await clipped(p, 'li.result, li.result .arch, li.result dd, li.result vscode-button'), [], `${theme}: nothing is cut or clipped at 500 px`);
       await assertClean(p);
       await p.page.close();
     }
@@ -502,6 +587,62 @@ describe('webview pages in Chromium', { skip }, () => {
     }
     const ask = await p.waitForPosted((m) => m.type === 'pointInfo', 'pointInfo') as Extract<PageMessage, { type: 'pointInfo' }>;
     assert.ok(ask.index >= 0 && ask.index < state.count);
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map colour control: benchmark value, parameters or FLOPs; the pick redraws, keeps the view and survives a reload', async () => {
+    const state = await nb201MapWithLayers();
+    const p = await harness.open('map', { theme: 'dark' });
+    await p.send({ type: 'state', state });
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');
+    const select = p.page.getByLabel('Colour by');
+    assert.deepEqual(await select.locator('option').allTextContents(), ['CIFAR-10 test accuracy (%)', 'Parameters (CIFAR-10 network)', 'FLOPs (multiply-adds, CIFAR-10 network)']);
+    assert.equal(await select.inputValue(), 'table', 'the benchmark table colours the map by default');
+    await p.page.getByRole('button', { name: 'Zoom in (+)' }).click();
+    const before = await canvasChecksum(p, '.map-wrap canvas');
+    await select.selectOption('params');
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})('.map-wrap canvas') !== arg`), before);
+    // Ticks are parameter counts, lowest to highest (quantiles of the real counts).
+    const ticks = await p.page.locator('.color-ticks span').allTextContents();
+    assert.equal(ticks.length, 5);
+    assert.match(ticks[0], /^[\d.]+ K$/);
+    assert.match(ticks[4], /^[\d.]+ M$/);
+    const saved = await p.savedState() as { colorKey?: string; viewport?: { scale: number } };
+    assert.equal(saved.colorKey, 'params');
+    assert.ok(saved.viewport, 'the zoomed view is kept with the pick');
+    await p.reload();
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
+    assert.equal(await p.page.getByLabel('Colour by').inputValue(), 'params');
+    // A malformed layer list is refused as a whole (the page keeps what it shows).
+    await p.send({ type: 'state', state: { ...state, colorLayers: [{ key: 'params', label: 'x', values: 42 }] } } as never);
+    await p.waitForPosted((m) => m.type === 'log' && m.level === 'warn', 'a warning about the malformed state');
+    await p.clearPosted();
+    // The host re-sending its state (it does not know the pick) keeps the pick.
+    await p.send({ type: 'state', state });
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
+    await p.page.getByLabel('Colour by').selectOption('flops');
+    await p.page.locator('.color-legend', { hasText: 'FLOPs' }).waitFor();
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map without a benchmark table at NAS-Bench-101 size (423,624 points): coloured by parameters, switchable to FLOPs', async () => {
+    const state = await largeUncolouredMapState();
+    assert.equal(state.color, undefined);
+    const p = await harness.open('map', { theme: 'light' });
+    await p.send({ type: 'state', state });
+    await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor({ timeout: 60_000 });
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0', undefined, { timeout: 60_000 });
+    assert.ok(await inkedPixels(p, '.map-wrap canvas') > 5000);
+    assert.equal(await p.page.getByLabel('Colour by').inputValue(), 'params');
+    assert.ok(!(await p.page.locator('.color-legend').textContent())?.includes('unknown'), 'every point has a parameter count');
+    const before = await canvasChecksum(p, '.map-wrap canvas');
+    const t0 = Date.now();
+    await p.page.getByLabel('Colour by').selectOption('flops');
+    await p.page.waitForFunction(inPage(`return (${CANVAS_CHECKSUM})('.map-wrap canvas') !== arg`), before, { timeout: 60_000 });
+    console.log(`# 423,624-point map: recoloured by FLOPs in ${Date.now() - t0} ms`);
     await assertClean(p);
     await p.page.close();
   });

@@ -115,6 +115,8 @@ export function searchRequests(c: SearchChoice, s: ExtensionSettings, trusted: b
     case 'file':
       if (c.text === undefined) return { error: 'the file objective needs an open .cells file with measured cells (accuracy: ...)' };
       Object.assign(base, { text: c.text, file: c.file, k: s.search.suggestions, seeds: seeds.slice(0, 1) });
+      // The suggestions are unmeasured: show what the file's predictor (the editor's settings) expects of each.
+      if (s.predict.enable) base.predict = { metric: s.predict.metric, minMeasured: s.predict.minMeasured };
       break;
   }
   return {

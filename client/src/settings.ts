@@ -3,8 +3,8 @@
  * passed in, so tests check every default and every bad value without an editor.
  */
 import {
-  BACKEND_REQUESTS, EI_VARIANTS, SEARCH_DATASETS, SEARCH_STRATEGIES, SPACE_IDS,
-  type BackendRequest, type EiVariant, type SearchDatasetName, type SearchStrategyName, type SpaceId,
+  BACKEND_REQUESTS, DEFAULT_PREDICT_SETTINGS, EI_VARIANTS, SEARCH_DATASETS, SEARCH_STRATEGIES, SPACE_IDS,
+  type BackendRequest, type PredictSettings, type EiVariant, type SearchDatasetName, type SearchStrategyName, type SpaceId,
 } from '../../server/src/protocol';
 
 // The choices are the protocol's lists (declared once there).
@@ -34,6 +34,8 @@ export interface ExtensionSettings {
     suggestions: number;
   };
   defaultSpace: SpaceId;
+  /** `arch2vec.predict.*`: the editor's predictions, also shown in the neighbours and search views. */
+  predict: PredictSettings;
 }
 
 /** Reads one setting by its key under `arch2vec.` (vscode's WorkspaceConfiguration.get, or a map in tests). */
@@ -66,5 +68,10 @@ export function readSettings(get: SettingReader): ExtensionSettings {
       suggestions: int(get('search.suggestions'), 1, 1000, 10),
     },
     defaultSpace: oneOf(get('validation.defaultSpace'), SPACES, 'nasbench101'),
+    predict: {
+      enable: typeof get('predict.enable') === 'boolean' ? (get('predict.enable') as boolean) : DEFAULT_PREDICT_SETTINGS.enable,
+      minMeasured: int(get('predict.minMeasured'), 3, 1e6, DEFAULT_PREDICT_SETTINGS.minMeasured),
+      metric: str(get('predict.metric')) || DEFAULT_PREDICT_SETTINGS.metric,
+    },
   };
 }

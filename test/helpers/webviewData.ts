@@ -13,6 +13,10 @@ import { formatArch, nb201Index, nb201OpsAt, nb201Table } from '../../server/src
 import type { CellSpec, EngineSearchResult, Neighbour, SearchStrategyName } from '../../server/src/protocol';
 import { knn } from '../../server/src/engine/query/knn';
 import { archOf, nb201Accuracies } from '../../server/src/engine/query/neighbours';
+import { addFileValues, costFields } from '../../server/src/engine/query/listedCells';
+import { costColumns } from '../../server/src/engine/query/mapLayers';
+import { cellText as serverCellText } from '../../server/src/core/notation';
+import { sharedJsonl } from './shared';
 import { runSearch } from '../../server/src/engine/search/run';
 import { readEmbeddings } from '../../server/src/engine/store/modelDir';
 import { strategyName } from '../../webview/src/format';
@@ -41,15 +45,42 @@ export function nb201NeighboursState(query: number, k = 8, mode: NeighboursState
   const { data, dim } = nb201Embeddings();
   const hits = knn(data, dim, data.subarray(query * dim, (query + 1) * dim), k, { prefer: query });
   let neighbours: Neighbour[] = hits.map((h, r) => ({
-    rank: r + 1, index: h.index, distance: h.distance, arch: formatArch(nb201OpsAt(h.index)), spec: nb201Spec(h.index), accuracies: nb201Accuracies(h.index),
+    rank: r + 1, index: h.index, distance: h.distance, arch: formatArch(nb201OpsAt(h.index)), spec: nb201Spec(h.index), accuracies: nb201Accuracies(h.index), ...costFields(nb201Spec(h.index)),
   }));
   if (mode === 'similar') {
     neighbours = [...neighbours].sort((a, b) => b.accuracies!.cifar10_test_acc - a.accuracies!.cifar10_test_acc).map((n, r) => ({ ...n, rank: r + 1 }));
   }
   return {
     kind: 'neighbours', mode, space: 'nasbench201', model: NB201_MODEL, backend: 'cpu',
-    query: { name: `nb201_${query}`, arch: formatArch(nb201OpsAt(query)), spec: nb201Spec(query), index: query, accuracies: nb201Accuracies(query) },
+    query: { name: `nb201_${query}`, arch: formatArch(nb201OpsAt(query)), spec: nb201Spec(query), index: query, accuracies: nb201Accuracies(query), ...costFields(nb201Spec(query)) },
     neighbours,
+  };
+}
+
+/**
+ * NB101 neighbours (the shipped example cells, as exampleNeighboursState ranks them) with what the engine
+ * adds: their networks' costs, and the accuracy predicted from a file of `measured` real NAS-Bench-101 cells
+ * (../shared, validation accuracy) by the product's predictor, as engine/neighbours does with `predict`.
+ */
+export function nb101PredictedNeighboursState(measured = 40): NeighboursState {
+  const s = exampleNeighboursState('nasbench101.cells', 'nasbench101');
+  const rows = sharedJsonl<{ matrix: number[][]; ops: string[]; val_acc: number }>('nasbench101/nb101_naslib_zc_subset.jsonl');
+  const text = ['space nasbench101', ...rows.slice(0, measured).map((r, i) => serverCellText(`m${i}`, { space: 'nasbench101', matrix: r.matrix, ops: r.ops }, { accuracy: r.val_acc }))].join('\n');
+  const neighbours = s.neighbours.map((n) => ({ ...n, ...costFields(n.spec) }));
+  const query = { ...s.query, ...costFields(s.query.spec) };
+  const info = addFileValues('nasbench101', [query, ...neighbours], () => true, {}, text, 'nasbench101');
+  return { ...s, query, neighbours, ...(info ? { prediction: info } : {}) };
+}
+
+/** A file-objective search's view: suggestions from the measured NB201 cells of a file, each with its cost and predicted accuracy. */
+export async function filePredictedSuggestionsState(): Promise<SuggestionsState> {
+  const y = nb201Table().columns.get('cifar10_test_acc')!;
+  const text = ['space nasbench201', ...Array.from({ length: 14 }, (_, j) => { const i = 500 + j * 1013; return serverCellText(`m${i}`, nb201Spec(i), { accuracy: +y[i].toFixed(2) }); })].join('\n');
+  const r = await runSearch({ space: 'nasbench201', objective: 'file', strategy: 'bo', text, file: 'measured.cells', k: 5, seeds: [1], predict: {} });
+  return {
+    kind: 'suggestions', title: 'arch2vec-BO · measured cells of measured.cells', space: 'nasbench201', objective: 'file', dataset: null, budget: null, maxEvals: null,
+    series: [{ id: 'bo-1', strategy: 'bo', label: strategyName('bo'), points: [], status: 'done', best: r.runs[0].best }],
+    suggestions: r.suggestions!, status: 'done', labels: searchLabels('file', null, null), failures: [], ...(r.prediction ? { prediction: r.prediction } : {}),
   };
 }
 
@@ -189,4 +220,28 @@ export function largeMapState(count = 423_624): MapState {
 export function nb201PointInfo(requestId: number, index: number) {
   const spec = nb201Spec(index);
   return { type: 'pointInfo' as const, requestId, index, arch: formatArch(nb201OpsAt(index)), cell: `cell nb201_${index}\n  arch: ${formatArch((spec as { ops: string[] }).ops)}\n`, accuracies: nb201Accuracies(index) };
+}
+
+/** The NB201 map with the engine's structural colour layers (params and FLOPs of every cell's network, by the cost model). */
+export async function nb201MapWithLayers(): Promise<MapState> {
+  const base = nb201MapState();
+  const c = await costColumns('webview-test:nasbench201', base.count, nb201Spec);
+  return { ...base, colorLayers: [
+    { key: 'params', label: 'Parameters (CIFAR-10 network)', values: float32ToBase64(c.params) },
+    { key: 'flops', label: 'FLOPs (multiply-adds, CIFAR-10 network)', values: float32ToBase64(c.flops) },
+  ] };
+}
+
+/**
+ * A map of NAS-Bench-101's size with no table to colour by (as the engine sends NB101 and DARTS maps):
+ * largeMapState's tiled points, and the tiled NB201 params / FLOPs as its structural layers.
+ */
+export async function largeUncolouredMapState(count = 423_624): Promise<MapState> {
+  const { color: _c, colorLabel: _l, ...base } = largeMapState(count);
+  const c = await costColumns('webview-test:nasbench201', 15_625, nb201Spec);
+  const tile = (a: Float32Array) => float32ToBase64(Float32Array.from({ length: count }, (_, i) => a[i % a.length]));
+  return { ...base, colorLayers: [
+    { key: 'params', label: 'Parameters (CIFAR-10 network)', values: tile(c.params) },
+    { key: 'flops', label: 'FLOPs (multiply-adds, CIFAR-10 network)', values: tile(c.flops) },
+  ] };
 }

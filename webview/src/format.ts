@@ -54,3 +54,25 @@ export const percent = (v: number | null | undefined, digits = 2) => (typeof v =
 const STRATEGY_NAMES: Record<string, string> = { bo: 'arch2vec-BO', rl: 'arch2vec-RL', re: 'Regularised evolution', rs: 'Random search' };
 export const strategyName = (s: string) => STRATEGY_NAMES[s] ?? s;
 
+
+/** "3.35 M" / "812.0 K": parameter and FLOP counts (the CLI's and the hover's format). */
+export function compactCount(n: number | null | undefined): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) return '–';
+  if (n >= 1e9) return `${(n / 1e9).toFixed(2)} G`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(2)} M`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} K`;
+  return String(n);
+}
+
+/** A file value as a card shows it: "91.20 ± 0.80%" (predicted) or "93.10%" (measured); percent metrics only get the sign. */
+export function fileValueText(v: { metric: string; source: 'predicted' | 'measured'; value: number; std?: number }, percentMetric = /accuracy$/.test(v.metric)): string {
+  const unit = percentMetric ? '%' : '';
+  return v.source === 'predicted' ? `${v.value.toFixed(2)} ± ${(v.std ?? 0).toFixed(2)}${unit}` : `${v.value.toFixed(2)}${unit}`;
+}
+
+/** One line on the predictor behind the predicted values, or why there are none. */
+export function predictionNote(p: { metric: string; measured: number; predicted: number; loo?: { kendallTau: number; rmse: number }; skipped?: string }): string {
+  if (p.skipped) return `No predictions: ${p.skipped.replace(/`/g, '')}.`;
+  const loo = p.loo ? ` Leave-one-out check on them: Kendall τ ${p.loo.kendallTau.toFixed(2)}, RMSE ${p.loo.rmse.toFixed(2)}.` : '';
+  return `Predicted ${p.metric} (mean ± std) of ${p.predicted} cell${p.predicted === 1 ? '' : 's'} without a benchmark value, from the ${p.measured} measured cells of the file.${loo}`;
+}

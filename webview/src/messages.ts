@@ -4,7 +4,7 @@
  * Everything that crosses the boundary is checked with the parse* functions below: a page never
  * trusts the host's shape blindly and the host never acts on a malformed request from a page.
  */
-import type { CellSpec, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
+import type { CellSpec, FilePredictionInfo, FileValue, MapColorLayer, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
 
 export type ViewKind = 'neighbours' | 'suggestions' | 'map';
 export const VIEW_KINDS: readonly ViewKind[] = ['neighbours', 'suggestions', 'map'];
@@ -28,6 +28,11 @@ export interface NeighboursQuery {
   /** Row of the query in the model's table (then its accuracies are known), or null. */
   index: number | null;
   accuracies?: Record<string, number>;
+  /** Cost of the query's benchmark network (CIFAR-10). */
+  params?: number;
+  flops?: number;
+  /** The source file's predicted (or measured) value of the query, when it has no benchmark value. */
+  fileValue?: FileValue;
 }
 
 export interface NeighboursState {
@@ -46,6 +51,8 @@ export interface NeighboursState {
   sortColumn?: string;
   /** Neighbours (by table row) the document already has, with the cell's name there. */
   inFile?: Record<number, string>;
+  /** The predictor behind the neighbours' predicted values (engine/neighbours with `predict`). */
+  prediction?: FilePredictionInfo;
 }
 
 /** One series of the live plot: a strategy (and seed) being compared. */
@@ -115,6 +122,8 @@ export interface SuggestionsState {
   reused?: { count: number; of: number; log: string | null };
   /** Cells of the source document by NB201 index (insert offers to go to them instead). */
   inFile?: Record<number, string>;
+  /** file objective: the predictor behind the suggestions' predicted values. */
+  prediction?: FilePredictionInfo;
 }
 
 export interface MapPoint {
@@ -136,6 +145,10 @@ export interface MapState {
   /** Optional per-point value for the colour scale (float32 base64, NaN = unknown) and what it is. */
   color?: string;
   colorLabel?: string;
+  /** Structural colourings every space has (parameters, FLOPs), offered beside `color` by the map's Colour control. */
+  colorLayers?: MapColorLayer[];
+  /** Page-owned: the colouring the user picked ('table' = `color`, else a layer's key); absent: `color`, else the first layer. */
+  colorKey?: string;
   /** Fraction of variance explained by each axis. */
   explained: [number, number];
   projection: 'pca';
@@ -260,6 +273,7 @@ export function parseHostMessage(v: unknown): HostMessage | undefined {
       if (s.kind === 'neighbours' && !(Array.isArray(s.neighbours) && isObj(s.query))) return undefined;
       if (s.kind === 'suggestions' && !(Array.isArray(s.series) && Array.isArray(s.suggestions))) return undefined;
       if (s.kind === 'map' && !(isInt(s.count) && isStr(s.coords, 64_000_000) && Array.isArray(s.highlights))) return undefined;
+      if (s.kind === 'map' && s.colorLayers !== undefined && !(Array.isArray(s.colorLayers) && s.colorLayers.every((l) => isObj(l) && isStr(l.key, 32) && isStr(l.label, 200) && isStr(l.values, 64_000_000)))) return undefined;
       return { type: 'state', state: s as unknown as ViewState };
     }
     case 'pointInfo':

@@ -152,7 +152,7 @@ export async function openLatentMap(app: App, spaceArg?: unknown): Promise<void>
   for (const k of r.skipped) app.log.info(`map: ${k.name} not placed: ${k.error}`);
   const state: MapState = {
     kind: 'map', space: r.space, model: r.model, count: r.count, coords: r.coords, explained: r.explained, projection: 'pca',
-    highlights: r.highlights, ...(r.color ? { color: r.color, colorLabel: r.colorLabel } : {}), ...(doc ? { sourceUri: doc.uri.toString() } : {}),
+    highlights: r.highlights, ...(r.color ? { color: r.color, colorLabel: r.colorLabel } : {}), ...(r.colorLayers ? { colorLayers: r.colorLayers } : {}), ...(doc ? { sourceUri: doc.uri.toString() } : {}),
   };
   app.views.open('map').show(state);
 }

@@ -1,6 +1,6 @@
 /** Neighbours of a cell in latent space, and "suggest similar": nearby cells that score better. */
 import * as vscode from 'vscode';
-import type { CellSpec, EngineNeighboursResult, Neighbour, SpaceId } from '../../../server/src/protocol';
+import type { CellSpec, EngineNeighboursParams, EngineNeighboursResult, Neighbour, SpaceId } from '../../../server/src/protocol';
 import type { NeighboursState } from '../../../webview/src/messages';
 import { type App, resolveCell, settings, showError } from '../app';
 import { EngineRequestError } from '../engineHost';
@@ -18,6 +18,11 @@ function inFileOf(neighbours: Neighbour[], cells: readonly { name: string | null
     if (name) out[n.index] = name;
   }
   return out;
+}
+
+/** Predict neighbours without a benchmark value from the document's measured cells (the editor's prediction settings). */
+function predictFrom(s: ReturnType<typeof settings>, text: string | undefined): { predict?: EngineNeighboursParams['predict'] } {
+  return s.predict.enable && text !== undefined ? { predict: { text, metric: s.predict.metric, minMeasured: s.predict.minMeasured, defaultSpace: s.defaultSpace } } : {};
 }
 
 /** Runs a neighbours query, offering to pretrain when the space has no model yet. */
@@ -47,8 +52,11 @@ function stateOf(r: EngineNeighboursResult, mode: NeighboursState['mode'], neigh
   const accuracies = queryAccuracies ?? r.neighbours.find((n) => n.index === r.query.index && n.distance === 0)?.accuracies;
   return {
     kind: 'neighbours', mode, space: r.space, model: r.model, backend: r.backend.backend,
-    query: { name: r.query.name, arch: r.query.arch, spec, index: r.query.index, ...(accuracies ? { accuracies } : {}) },
-    neighbours, ...(sourceUri ? { sourceUri } : {}),
+    query: {
+      name: r.query.name, arch: r.query.arch, spec, index: r.query.index, ...(accuracies ? { accuracies } : {}),
+      ...(r.query.params !== undefined ? { params: r.query.params, flops: r.query.flops } : {}), ...(r.query.fileValue ? { fileValue: r.query.fileValue } : {}),
+    },
+    neighbours, ...(sourceUri ? { sourceUri } : {}), ...(r.prediction ? { prediction: r.prediction } : {}),
   };
 }
 
@@ -57,7 +65,7 @@ export async function showNeighbours(app: App, ...args: unknown[]): Promise<void
   if (!target) return;
   const s = settings(target.doc.uri);
   const r = await query(app, `neighbours of ${target.cell.name}`, async (o) => (await app.engine.engine()).neighbours({
-    text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}),
+    text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, target.doc.getText()),
   }, o), target.cell.space);
   if (!r) return;
   app.views.open('neighbours').show({ ...stateOf(r, 'neighbours', r.neighbours, target.cell.spec!, target.doc.uri.toString()), inFile: inFileOf(r.neighbours, target.cells) });
@@ -74,7 +82,9 @@ export async function neighboursOf(app: App, from: { index?: number; spec?: Cell
     spec = row.spec;
     name ??= row.cell.split('\n')[0].replace(/^cell\s+/, '');
   }
-  const r = await query(app, `neighbours of ${name ?? 'cell'}`, (o) => engine.neighbours({ spec: spec!, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) }, o), space);
+  // Walking on from a view: the predictions still come from the document the first query came from.
+  const source = sourceUri ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === sourceUri)?.getText() : undefined;
+  const r = await query(app, `neighbours of ${name ?? 'cell'}`, (o) => engine.neighbours({ spec: spec!, k: s.neighboursCount, ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, source) }, o), space);
   if (!r) return;
   const state = stateOf(r, 'neighbours', r.neighbours, spec, sourceUri);
   state.query.name = name ?? r.query.name;
@@ -87,7 +97,7 @@ export async function suggestSimilar(app: App, ...args: unknown[]): Promise<void
   const s = settings(target.doc.uri);
   // Look wider than the neighbours view, then keep the cells that are not in the file, best first.
   const r = await query(app, `cells similar to ${target.cell.name}`, async (o) => (await app.engine.engine()).neighbours({
-    text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: Math.max(50, 5 * s.neighboursCount), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}),
+    text: target.doc.getText(), cell: target.cell.name, defaultSpace: s.defaultSpace, k: Math.max(50, 5 * s.neighboursCount), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}), ...predictFrom(s, target.doc.getText()),
   }, o), target.cell.space);
   if (!r) return;
   const inFile = new Set(target.cells.filter((c) => c.spec).map((c) => JSON.stringify(c.spec)));

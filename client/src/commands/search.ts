@@ -213,6 +213,7 @@ async function execute(app: App, choice: SearchChoice, requests: EngineSearchPar
         for (const sr of state.series) if (sr.strategy === req.strategy && sr.status === 'queued') sr.status = 'cancelled';
         doneSeeds += req.seeds?.length ?? 1;
         if (r.suggestions) found.push(...r.suggestions);
+        if (r.prediction) state.prediction = r.prediction;
         state.suggestions = dedupe(found, choice.objective === 'file');
         view.show(state);
         const s = r.summary;

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendReport, Neighbour, PretrainProgress } from '../protocol';
+import { costText, fileValueText, predictionLine } from './listedCellText';
 import { cellText } from '../core/render';
 import { SPACES } from '../core/spaces';
 import { nb201Table } from '../core/spaces/nasbench201';
@@ -230,11 +231,11 @@ function neighbourCell(n: Neighbour): string {
   const prefix = SPACES[n.spec.space].rowPrefix;
   const { metrics, notes } = nb201RowMetrics(n.accuracies);
   const acc = n.accuracies ? ', test accuracy ' + NB201_SHORT.map(([k, label]) => `${label} ${n.accuracies![k]?.toFixed(2)}`).join(' / ') : '';
-  return `# ${n.rank}: index ${n.index}, distance ${n.distance.toFixed(4)}${acc}\n` + cellText(`${prefix}_${n.index}`, n.spec, metrics, notes);
+  return `# ${n.rank}: index ${n.index}, distance ${n.distance.toFixed(4)}${acc}${costText(n)}${fileValueText(n.fileValue)}\n` + cellText(`${prefix}_${n.index}`, n.spec, metrics, notes);
 }
 
 async function neighboursCmd(argv: string[], io: EngineIO): Promise<number> {
-  const { pos, opts } = parseOpts('neighbours', argv, { '--cell': 'string', '--k': 'int', '--model': 'string', '--space': 'string', '--json': 'bool', '--backend': 'string' }, { '-k': '--k' });
+  const { pos, opts } = parseOpts('neighbours', argv, { '--cell': 'string', '--k': 'int', '--model': 'string', '--space': 'string', '--json': 'bool', '--backend': 'string', '--metric': 'string', '--min-measured': 'int' }, { '-k': '--k' });
   const file = oneFile('neighbours', pos);
   const cell = str(opts, '--cell');
   if (!cell) throw new UsageError("'neighbours' needs --cell NAME");
@@ -245,8 +246,12 @@ async function neighboursCmd(argv: string[], io: EngineIO): Promise<number> {
   const service = new EngineService(backendOpt(opts));
   const backend = await service.backend();
   if (!json) for (const l of backendHeader(backend)) io.err(l);
+  const minMeasured = int(opts, '--min-measured');
+  if (minMeasured !== undefined && minMeasured < 1) throw new UsageError('--min-measured must be at least 1');
+  // Neighbours without a benchmark value get the file's prediction once it has enough measured cells (the editor's rule).
+  const predict = { ...(str(opts, '--metric') ? { metric: str(opts, '--metric') } : {}), ...(minMeasured !== undefined ? { minMeasured } : {}) };
   const prep = new PreparePrinter(io);
-  const r = await service.neighbours({ text, cell, k, modelDir: str(opts, '--model'), defaultSpace: spaceOpt(opts, false) ?? 'nasbench101' }, json ? undefined : (p) => prep.update(p));
+  const r = await service.neighbours({ text, cell, k, modelDir: str(opts, '--model'), defaultSpace: spaceOpt(opts, false) ?? 'nasbench101', predict }, json ? undefined : (p) => prep.update(p));
   prep.end();
   if (json) {
     io.out(JSON.stringify(r, null, 2));
@@ -256,6 +261,9 @@ async function neighboursCmd(argv: string[], io: EngineIO): Promise<number> {
   const where = r.query.index !== null ? `${r.space} index ${r.query.index}` : `${r.space}, not in the model's table`;
   io.out(`# ${r.neighbours.length} nearest neighbours of cell '${r.query.name}' (${where}) by arch2vec embedding distance`);
   io.out(`# model ${r.model}; ${r.space === 'nasbench201' ? `accuracies: NAS-Bench-201 (${String(nb201Table().header.provenance.benchmark ?? 'shipped table')}), val = cifar10-valid, test = CIFAR-10` : 'no benchmark table for this space'}`);
+  io.out(`# query${costText(r.query)}${fileValueText(r.query.fileValue)}; params / FLOPs (multiply-adds) of each cell's benchmark network on CIFAR-10, as \`arch2vec info\` counts them`);
+  const pl = predictionLine(r.prediction);
+  if (pl) io.out(pl);
   for (const n of r.neighbours) io.out('\n' + neighbourCell(n).replace(/\n$/, ''));
   return 0;
 }

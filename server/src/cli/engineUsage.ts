@@ -15,8 +15,11 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
   arch2vec embed FILE [--model DIR] [--space S] [--json]
       The 16-d embedding of each cell of a .cells file.
   arch2vec neighbours FILE --cell NAME [-k 10] [--model DIR] [--space S] [--json]
+                     [--metric accuracy] [--min-measured 10]
       The k nearest architectures of the space: distance, arch / spec, benchmark accuracies (NB201),
-      printed as a .cells file.
+      parameters and FLOPs of each cell's CIFAR-10 network, printed as a .cells file. Where FILE has at
+      least --min-measured measured cells (key --metric) of the space, neighbours without a benchmark
+      value show the value predicted from them (mean ± std), or the file's own measurement.
   arch2vec enumerate --space nasbench101 --count
       Enumerates the space (NB101: cached under $ARCH2VEC_HOME/cache) and prints its size.
   arch2vec search --space nasbench201 --objective benchmark --dataset cifar10|cifar100|imagenet16-120
@@ -26,7 +29,7 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
   arch2vec search [--space S] --objective command --command 'python train.py {cell}' --budget S|--max-evals N
                  [--scale percent|fraction] [--metric-regex RE] [--parallel N] [--timeout S]
                  [--log FILE] [--fresh] [--retry-failed] [--strategy ...] [--seed N] [--json]
-  arch2vec search [--space S] --objective file FILE [-k N] [--strategy ...] [--json]
+  arch2vec search [--space S] --objective file FILE [-k N] [--min-measured 10] [--strategy ...] [--json]
       Search a space's pool (NB101: its 423,624 cells; NB201: its 15,625; DARTS: a seeded sample of
       --darts-pool N unique genotypes, default 600,000, --darts-seed S default 3; a user table: its
       rows). bo, rl: arch2vec latent space of the space's last trained or shipped model (the pool's
@@ -45,7 +48,8 @@ export const ENGINE_USAGE = `  arch2vec pretrain --space nasbench101|nasbench201
       else under $ARCH2VEC_HOME/searches keyed by the working directory, the command and the content
       of the files it names) and re-used by a restarted search, which says where each came from
       (--fresh: reuse nothing; --retry-failed: run logged failures again). file: cells with
-      \`accuracy:\` are the observations; prints the k (default 10) most promising unmeasured cells.
+      \`accuracy:\` are the observations; prints the k (default 10) most promising unmeasured cells,
+      each with its predicted accuracy ± std once FILE has --min-measured (default 10) measured cells.
       Ctrl-C stops and prints the best so far.
 ${EVALUATOR_CONTRACT.split('\n').map((l) => `      ${l}`).join('\n')}
   arch2vec backends [--json]

@@ -19,6 +19,7 @@ import { defaultCommandLog, readCellsFile, runSearch, STRATEGY_NAMES, type RunSe
 import { isSpaceId, SPACE_IDS, SPACES } from '../core/spaces';
 import { nb201WithinCost, parseCount } from '../engine/search/costConstraint';
 import { UsageError } from './files';
+import { costText, fileValueText, predictionLine } from './listedCellText';
 import { parseOpts, type OptKind } from './options';
 
 export interface SearchIO {
@@ -33,7 +34,7 @@ const SPEC: Record<string, OptKind> = {
   '--seed': 'int', '--json': 'bool', '--out': 'string', '--command': 'string', '--parallel': 'int', '--timeout': 'number', '--k': 'int',
   '--max-evals': 'int', '--table': 'string', '--log': 'string', '--model': 'string', '--ei-variant': 'string', '--darts-pool': 'int', '--darts-seed': 'int',
   '--scale': 'string', '--metric-regex': 'string', '--fresh': 'bool', '--retry-failed': 'bool',
-  '--max-params': 'string', '--max-flops': 'string',
+  '--max-params': 'string', '--max-flops': 'string', '--min-measured': 'int',
 };
 const ALIASES: Record<string, string> = { '-k': '--k' };
 
@@ -141,6 +142,9 @@ function paramsOf(argv: string[]): { params: EngineSearchParams; json: boolean; 
     if (pos.length !== 1) throw new UsageError("--objective file needs one .cells file: arch2vec search --objective file FILE [-k N]");
     params.file = pos[0];
     params.text = readCellsFile(pos[0]);
+    // Each suggestion's predicted accuracy from the file's measured cells (the editor's predictor and threshold).
+    if (opts.has('--min-measured') && n('--min-measured')! < 1) throw new UsageError('--min-measured must be at least 1');
+    params.predict = { metric: 'accuracy', ...(opts.has('--min-measured') ? { minMeasured: n('--min-measured') } : {}) };
     if (opts.has('--k')) {
       if (n('--k')! < 1) throw new UsageError('-k must be at least 1');
       params.k = n('--k');
@@ -172,8 +176,10 @@ export function formatSearch(r: EngineSearchResult): string {
     if (pool) lines.push(`# pool: ${pool.description}`);
     const b = r.runs[0]?.best;
     if (b) lines.push(`# best measured: ${cellName(b)}, accuracy ${f2(b.reward)}`);
+    const pl = predictionLine(r.prediction);
+    if (pl) lines.push(pl);
     lines.push('', `space ${r.space}`);
-    s.forEach((c, i) => lines.push('', cellBlock(c, `suggestion ${i + 1}: ${where(c)}, not measured yet`)));
+    s.forEach((c, i) => lines.push('', cellBlock(c, `suggestion ${i + 1}: ${where(c)}, not measured yet${costText(c)}${fileValueText(c.fileValue)}`)));
     return lines.join('\n');
   }
   const unit = r.objective === 'benchmark' ? 'simulated s' : 's';
@@ -213,7 +219,7 @@ export function formatSearch(r: EngineSearchResult): string {
   for (const { cell, seeds } of found) {
     const seedList = seeds.length > 8 ? `${seeds.slice(0, 8).join(', ')}, … (${seeds.length} seeds)` : seeds.join(', ');
     const acc = r.objective !== 'benchmark' ? `accuracy ${f2(cell.reward)}` : info.benchmark === 'table' ? `reward ${f2(cell.val)}, accuracy ${f2(cell.test)}` : `val ${f2(cell.val)}, test ${f2(cell.test)}`;
-    lines.push('', cellBlock(cell, `best of seed${seeds.length === 1 ? '' : 's'} ${seedList}: ${r.space === 'nasbench201' ? `index ${cell.index}` : where(cell)}, ${acc}`));
+    lines.push('', cellBlock(cell, `best of seed${seeds.length === 1 ? '' : 's'} ${seedList}: ${r.space === 'nasbench201' ? `index ${cell.index}` : where(cell)}, ${acc}${costText(cell)}`));
   }
   if (!found.length) lines.push('', '# no evaluation succeeded');
   return lines.join('\n');

@@ -19,6 +19,8 @@ import { checkSpace, EngineError } from './errors';
 import { REFERENCE_TRAIN } from './model/config';
 import { ModelCache, type QueryModel } from './query/model';
 import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
+import { annotateNeighbours } from './query/listedCells';
+import { modelLayers } from './query/mapLayers';
 import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
@@ -264,11 +266,11 @@ export class EngineService {
     } else throw new EngineError('badInput', 'neighbours needs a spec, or text and a cell name');
     const qm = await this.tableModel(p.modelDir, spec.space, onPrepare, signal);
     const r = await neighboursOf(qm, spec, p.k ?? 10);
-    return {
+    return annotateNeighbours({
       backend, model: qm.dir, space: qm.space,
       query: { name, arch: archOf(spec), index: r.index, embedding: Array.from(r.embedding) },
       neighbours: r.neighbours,
-    };
+    }, spec, p);
   }
 
   /** The model's whole embedding table projected to 2-D (PCA), coloured by a table column, with the text's cells placed. */
@@ -309,8 +311,10 @@ export class EngineService {
         highlights.push({ name: c.name, line: c.line, x: xy[0], y: xy[1], index: r });
       });
     }
+    // Parameters / FLOPs of every point: the colouring of spaces without a table, a choice in every space.
+    const colorLayers = await modelLayers(qm, coords.length / 2);
     return {
-      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: coords.length / 2,
+      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: coords.length / 2, colorLayers,
       coords: Buffer.from(coords.buffer, coords.byteOffset, coords.byteLength).toString('base64'),
       ...(color ? { color: Buffer.from(color.buffer, color.byteOffset, color.byteLength).toString('base64'), colorLabel } : {}),
       colorColumns, explained: proj.explained, highlights, skipped,

@@ -9,6 +9,7 @@ import type { BackendReport } from './backend';
 import type { CellSpec } from './cells';
 import type { EngineErrorData } from './errors';
 import type { EpochMetrics, ModelDirConfig } from './modelDir';
+import type { PredictSettings } from './settings';
 import type { BackendName, BackendRequest, EiVariant, SearchDatasetName, SearchObjectiveName, SearchStrategyName, SpaceId } from './values';
 
 // ---------------------------------------------------------------------------------------------------
@@ -73,6 +74,56 @@ export interface LoadedModelInfo {
   trainedWith: BackendName;
   /** Last epoch's held-out metrics, if recorded. */
   lastEpoch?: EpochMetrics;
+}
+
+// Listed cells: cost and the file's prediction (issues 13 and 14) ------------------------------------
+// Every cell the neighbours and search results list carries the cost of its benchmark network, and,
+// when the request names a `.cells` file with enough measured cells, the value the file predicts (or
+// measures) for it where there is no benchmark value.
+
+/** Parameters and FLOPs of the benchmark network built around a listed cell (the numbers `arch2vec info` prints). */
+export interface CellCostFields {
+  /** Trainable parameters (DARTS: without the auxiliary head, as DARTS' papers count). */
+  params?: number;
+  /** Multiply-adds of one image at the dataset's input size. */
+  flops?: number;
+  /** The dataset whose network is counted (cifar10 unless a benchmark search runs on another). */
+  costDataset?: string;
+}
+
+/** Predict the listed cells from the measured cells of a `.cells` file (the editor's predictor and settings). */
+export interface FilePredictParams extends Partial<PredictSettings> {
+  /** The file's text; default: the request's own `text`. */
+  text?: string;
+  /** Space of cells that name none (default: the request's `defaultSpace`). */
+  defaultSpace?: string;
+}
+
+/** What a `.cells` file says about a listed cell that has no benchmark value. */
+export interface FileValue {
+  metric: string;
+  /** 'predicted': the Gaussian process's mean; 'measured': the file measures this very architecture (mean of its cells). */
+  source: 'predicted' | 'measured';
+  value: number;
+  /** predicted: one standard deviation (percent metrics: half the 68 % interval). */
+  std?: number;
+  /** measured: the names of the file's cells measuring it. */
+  cells?: string[];
+}
+
+/** The predictor behind the listed cells' FileValues. */
+export interface FilePredictionInfo {
+  metric: string;
+  space: SpaceId;
+  /** Distinct measured architectures of the space in the file, and the threshold for predicting. */
+  measured: number;
+  minMeasured: number;
+  /** Listed cells given a predicted value. */
+  predicted: number;
+  /** Leave-one-out check of the measured cells (when a predictor was fitted). */
+  loo?: { rmse: number; pearson: number; kendallTau: number };
+  /** Why nothing was predicted (too few measured cells, every listed cell has a benchmark value). */
+  skipped?: string;
 }
 
 // engine/status ----------------------------------------------------------------------------------
@@ -200,8 +251,10 @@ export interface EngineNeighboursParams extends WithPrepareProgress {
   /** Default 10. */
   k?: number;
   modelDir?: string;
+  /** Predict neighbours without a benchmark value from the file's measured cells (default: no prediction). */
+  predict?: FilePredictParams;
 }
-export interface Neighbour {
+export interface Neighbour extends CellCostFields {
   rank: number;
   /** Row of the model's embedding table: NB201 benchmark index, NB101 / DARTS dataset entry. */
   index: number;
@@ -212,6 +265,8 @@ export interface Neighbour {
   spec: CellSpec;
   /** Benchmark accuracies (percent) where the space has a table (NB201: nb201Table's *_acc columns). */
   accuracies?: Record<string, number>;
+  /** With `predict`: the file's predicted or measured value, where there is no benchmark value. */
+  fileValue?: FileValue;
 }
 export interface EngineNeighboursResult {
   backend: BackendReport;
@@ -223,8 +278,15 @@ export interface EngineNeighboursResult {
     /** Row of the query itself in the table, when the space contains it (then its vector is that row). */
     index: number | null;
     embedding: number[];
+    /** Cost of the query's own benchmark network. */
+    params?: number;
+    flops?: number;
+    /** With `predict`: the file's value of the query when it has no benchmark value. */
+    fileValue?: FileValue;
   };
   neighbours: Neighbour[];
+  /** With `predict`: which predictor gave the fileValues, or why there are none. */
+  prediction?: FilePredictionInfo;
 }
 export const EngineNeighboursRequest = /* @__PURE__ */ new RequestType<EngineNeighboursParams, EngineNeighboursResult, EngineErrorData>(ENGINE_METHODS.neighbours);
 
@@ -289,6 +351,8 @@ export interface EngineSearchParams {
   maxFlops?: number;
   /** Include per-seed best-so-far traces and every evaluation (default false). */
   traces?: boolean;
+  /** Predict listed cells without a measured or benchmark value (file objective: its suggestions) from a file's measured cells; `text` defaults to the file objective's. */
+  predict?: FilePredictParams;
   /** Progress notifications (ENGINE_SEARCH_PROGRESS) carry this token; none are sent without it. */
   progressToken?: string | number;
 }
@@ -302,7 +366,7 @@ export interface SearchTracePoint {
   bestIndex: number | null;
 }
 
-export interface SearchFoundCell {
+export interface SearchFoundCell extends CellCostFields {
   index: number;
   /** One-line id: the NB201 arch string, the NB101 hash, the DARTS genotype. */
   arch: string;
@@ -316,6 +380,8 @@ export interface SearchFoundCell {
   test: number | null;
   /** The cell in `.cells` syntax. */
   cell: string;
+  /** With `predict`: the file's predicted value where the cell has no reward. */
+  fileValue?: FileValue;
 }
 
 export interface SearchEvaluationRecord {
@@ -374,6 +440,8 @@ export interface EngineSearchResult {
   runs: SearchSeedResult[];
   /** file objective: the k most promising unmeasured cells, best first. */
   suggestions?: SearchFoundCell[];
+  /** With `predict`: which predictor gave the fileValues, or why there are none. */
+  prediction?: FilePredictionInfo;
   /** Set when the search was cancelled (Ctrl-C, $/cancelRequest) before every seed finished. */
   stopped: 'completed' | 'cancelled';
   seconds: number;
@@ -415,6 +483,15 @@ export interface EngineMapParams extends WithPrepareProgress {
   /** Table column for the colour scale (NB201 default: cifar10_valid_valid_acc... see colorColumns). */
   color?: string;
 }
+/** A per-point colouring of the map that needs no benchmark table. */
+export interface MapColorLayer {
+  key: 'params' | 'flops';
+  /** For the legend, e.g. "Parameters (CIFAR-10 network)". */
+  label: string;
+  /** Per-point float32, base64, in the order of `coords`. */
+  values: string;
+}
+
 export interface EngineMapResult {
   space: SpaceId;
   model: string;
@@ -427,6 +504,8 @@ export interface EngineMapResult {
   colorLabel?: string;
   /** Colour columns the space's table offers. */
   colorColumns: string[];
+  /** Structural colourings of every point (parameters and FLOPs of its CIFAR-10 network), for spaces and users without a table. */
+  colorLayers?: MapColorLayer[];
   explained: [number, number];
   highlights: { name: string; line?: number; x: number; y: number; index: number | null }[];
   /** Cells of `text` that could not be placed, with the reason. */

@@ -6,7 +6,7 @@
 import '../ui/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { rankScale, type RankScale } from '../color';
-import { accuracyLabel, modelLabel, percent, splitAccuracies } from '../format';
+import { accuracyLabel, compactCount, modelLabel, percent, splitAccuracies } from '../format';
 import { base64ToFloat32, type HostMessage, type MapPoint, type MapState } from '../messages';
 import css from '../styles.css';
 import { adoptCss, fill, h } from '../ui/dom';
@@ -24,7 +24,8 @@ const KEY_PAN_PX = 40;
 
 let current: MapState | undefined;
 /** The decoded arrays' source strings and what the legend needs of the colour values. */
-let shown: { coords: string; color?: string; scale: RankScale | null; hasUnknown: boolean } | undefined;
+let shown: { coords: string; xy: Float32Array; color?: string; scale: RankScale | null; hasUnknown: boolean } | undefined;
+let colorSelect: HTMLSelectElement;
 let scatter: ScatterView | undefined;
 let wrap: HTMLElement;
 let tooltip: HTMLElement;
@@ -41,6 +42,8 @@ onThemeChange(() => {
 });
 
 function render(state: MapState) {
+  // The host re-sends its own state (it does not know the user's colouring): keep the pick for the same table.
+  if (state.colorKey === undefined && current?.colorKey && current.coords === state.coords) state = { ...state, colorKey: current.colorKey };
   const first = !scatter;
   current = state;
   if (first) skeleton();
@@ -52,23 +55,70 @@ function render(state: MapState) {
     h('p', { class: 'projection' }, `PCA · explained ${(ex * 100).toFixed(1)}% / ${(ey * 100).toFixed(1)}%`));
   document.title = `Latent space · ${state.space}`;
 
-  if (!shown || shown.coords !== state.coords || shown.color !== state.color) {
-    const xy = base64ToFloat32(state.coords);
+  const colouring = activeColouring(state);
+  if (!shown || shown.coords !== state.coords || shown.color !== colouring?.values) {
+    const xy = shown?.coords === state.coords ? shown.xy : base64ToFloat32(state.coords);
     if (xy.length < 2 * state.count) throw new Error(`the map has ${state.count} points but ${xy.length / 2} coordinates`);
-    const color = state.color ? base64ToFloat32(state.color).subarray(0, state.count) : undefined;
+    const color = colouring ? base64ToFloat32(colouring.values).subarray(0, state.count) : undefined;
     const scale = color ? rankScale(color) : null;
+    const sameTable = shown?.coords === state.coords;
     scatter!.setData({ xy, count: state.count, color, scale: scale ?? undefined, highlights: state.highlights });
-    shown = { coords: state.coords, color: state.color, scale, hasUnknown: !!color?.some((v) => !Number.isFinite(v)) };
-    infoCache.clear();
-    if (state.viewport) scatter!.setViewport(state.viewport);
+    shown = { coords: state.coords, xy, color: colouring?.values, scale, hasUnknown: !!color?.some((v) => !Number.isFinite(v)) };
+    if (!sameTable) infoCache.clear();
+    if (state.viewport && !sameTable) scatter!.setViewport(state.viewport);
   } else {
     scatter!.setHighlights(state.highlights);
   }
   // The host re-sends its own state (it does not know the view): keep the user's pan/zoom in what is saved.
   const view = scatter!.viewport();
   if (view && !state.viewport) page.save({ ...state, viewport: view });
+  renderColourChoice(state);
   renderLegend(state);
   renderHighlightList(state.highlights);
+}
+
+interface Colouring {
+  key: string;
+  label: string;
+  values: string;
+  /** Counts (params, FLOPs) are labelled 1.2 M; table values as they are. */
+  counts: boolean;
+}
+
+/** What the map can be coloured by: the table column the host sent, then the structural layers (params, FLOPs). */
+function colourings(state: MapState): Colouring[] {
+  const out: Colouring[] = [];
+  if (state.color) out.push({ key: 'table', label: state.colorLabel ? accuracyLabel(state.colorLabel) : 'benchmark value', values: state.color, counts: false });
+  for (const l of state.colorLayers ?? []) out.push({ key: l.key, label: l.label, values: l.values, counts: true });
+  return out;
+}
+
+/** The user's pick, else the benchmark table, else the first structural layer (spaces without a table). */
+function activeColouring(state: MapState): Colouring | undefined {
+  const all = colourings(state);
+  return all.find((c) => c.key === state.colorKey) ?? all[0];
+}
+
+function renderColourChoice(state: MapState) {
+  const all = colourings(state);
+  const active = activeColouring(state);
+  colorSelect.hidden = all.length < 2;
+  colorSelect.parentElement!.hidden = all.length < 2;
+  const key = all.map((c) => `${c.key}:${c.label}`).join('|');
+  if (colorSelect.dataset.options !== key) {
+    colorSelect.replaceChildren(...all.map((c) => h('option', { value: c.key }, c.label)));
+    colorSelect.dataset.options = key;
+  }
+  if (active) colorSelect.value = active.key;
+}
+
+/** The user picked another colouring: redraw (same points, same view) and keep the choice with the state. */
+function onColourChange() {
+  if (!current) return;
+  current = { ...current, colorKey: colorSelect.value };
+  const view = scatter?.viewport();
+  page.save(view ? { ...current, viewport: view } : current);
+  render(current);
 }
 
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -93,10 +143,12 @@ function skeleton() {
     'aria-describedby': 'map-tooltip',
   }, tooltip);
   legend = h('div', { class: 'color-legend toolbar', 'aria-label': 'Colour scale' });
+  colorSelect = h('select', { id: 'map-colour', class: 'select', onchange: onColourChange }) as HTMLSelectElement;
   const button = (label: string, aria: string, onclick: () => void) => h('vscode-button', { secondary: true, 'aria-label': aria, title: aria, onclick }, label);
   document.getElementById('root')!.replaceChildren(
     h('header', { id: 'map-header' }),
     h('div', { class: 'toolbar' },
+      h('label', { class: 'colour-choice', for: 'map-colour' }, 'Colour by ', colorSelect),
       legend,
       h('span', { class: 'spacer' }),
       button('+', 'Zoom in (+)', () => scatter!.zoom(1.5)),
@@ -114,13 +166,14 @@ function skeleton() {
 const LEGEND_QUANTILES = [0, 0.25, 0.5, 0.75, 1];
 
 function renderLegend(state: MapState) {
-  if (!state.color || !scatter || !shown?.scale?.count) {
-    legend.replaceChildren(h('span', { class: 'muted' }, state.color ? 'No known values to colour by' : 'Points: cells of the table'));
+  if (!shown?.color || !scatter || !shown?.scale?.count) {
+    legend.replaceChildren(h('span', { class: 'muted' }, shown?.color ? 'No known values to colour by' : 'Points: cells of the table'));
     return;
   }
   const { scale, hasUnknown } = shown;
-  const label = state.colorLabel ? accuracyLabel(state.colorLabel) : 'value';
-  const fmt = (v: number) => (Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1));
+  const colouring = activeColouring(state);
+  const label = colouring?.label ?? 'value';
+  const fmt = (v: number) => (colouring?.counts ? compactCount(v) : Math.abs(v) >= 1000 ? v.toFixed(0) : v.toFixed(1));
   const bar = h('span', { class: 'color-bar', role: 'img', 'aria-label': `${label}, by rank: ${LEGEND_QUANTILES.map((q) => `${q * 100}th percentile ${fmt(scale.quantile(q))}`).join(', ')}` });
   bar.style.background = `linear-gradient(to right, ${scatter.rampCss().join(', ')})`;
   const unknown = h('span', { class: 'swatch', 'aria-hidden': 'true' });

@@ -6,13 +6,13 @@
 import '../ui/litNonce';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
-import type { Neighbour } from '../../../server/src/protocol';
+import type { FileValue, Neighbour } from '../../../server/src/protocol';
 import { rowCellName, rowCellText } from '../cellText';
-import { accuracyLabel, modelLabel, percent, splitAccuracies } from '../format';
+import { accuracyLabel, compactCount, fileValueText, modelLabel, percent, predictionNote, splitAccuracies } from '../format';
 import type { NeighboursState } from '../messages';
 import css from '../styles.css';
 import { dagSvg } from '../ui/dagSvg';
-import { adoptCss, archWithBreaks, h } from '../ui/dom';
+import { adoptCss, archWithBreaks, fill, h } from '../ui/dom';
 import { startPage } from '../ui/page';
 
 adoptCss(css);
@@ -29,7 +29,7 @@ function render(state: NeighboursState) {
   const title = state.mode === 'similar' ? 'Similar cells' : 'Nearest neighbours';
   document.title = `${title}: ${state.query.name}`;
   const root = document.getElementById('root')!;
-  root.replaceChildren(
+  fill(root,
     h('header', {},
       h('h1', {}, title),
       h('p', { class: 'muted' },
@@ -37,6 +37,7 @@ function render(state: NeighboursState) {
           ? `Cells near ${state.query.name} in the embedding space that are not in the file, ${state.sortColumn ? `best ${accuracyLabel(state.sortColumn)} first` : 'nearest first'}.`
           : `The ${state.neighbours.length} architectures closest to ${state.query.name} in the embedding space${state.neighbours.some((n) => n.index === state.query.index && n.distance === 0) ? ' (#1 is the query itself, at distance 0)' : ''}.`)),
     querySection(state),
+    state.prediction ? h('p', { class: `muted prediction-note${state.prediction.skipped ? ' skipped' : ''}` }, predictionNote(state.prediction)) : null,
     h('h2', { id: 'cards-heading' }, `${state.neighbours.length} ${state.mode === 'similar' ? 'similar cells' : 'neighbours'}`),
     state.neighbours.length
       ? h('ol', { class: 'cards', 'aria-labelledby': 'cards-heading', onclick: onCardAction as EventListener }, ...state.neighbours.map((n, i) => card(n, i)))
@@ -54,10 +55,28 @@ function querySection(state: NeighboursState): HTMLElement {
         h('vscode-badge', { variant: 'counter', title: 'search space' }, SPACE_NAMES[state.space] ?? state.space),
         q.index !== null ? h('span', { class: 'muted' }, `table row ${q.index}`) : h('span', { class: 'muted' }, 'not in the table')),
       h('p', { class: 'arch mono' }, ...archWithBreaks(q.arch)),
-      accuracyFacts(primary),
+      accuracyFacts(primary, costFacts(q)),
+      q.fileValue ? fileValueFact(q.fileValue) : null,
       other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other)) : null,
       h('p', { class: 'muted' }, h('span', { title: state.model }, modelLabel(state.model, state.space)), ` · ${state.backend}`)),
     dagSvg(q.spec, `Cell graph of ${q.name}`));
+}
+
+/** Parameters and FLOPs of the cell's benchmark network, where the engine counted them. */
+function costFacts(c: { params?: number; flops?: number }): [string, string][] {
+  return c.params !== undefined && c.flops !== undefined ? [['params', compactCount(c.params)], ['FLOPs', compactCount(c.flops)]] : [];
+}
+
+/** The file's value of a cell without a benchmark value: predicted ones are marked as such, in words and style. */
+function fileValueFact(v: FileValue): HTMLElement {
+  const predicted = v.source === 'predicted';
+  const title = predicted
+    ? `Predicted by a Gaussian process from the measured cells of the file (mean ± one standard deviation); not a benchmark value`
+    : `Measured in the file by ${(v.cells ?? []).join(', ')}`;
+  return h('dl', { class: `facts file-value ${v.source}` },
+    h('div', { title },
+      h('dt', {}, predicted ? h('span', { class: 'tag predicted-tag' }, 'predicted') : h('span', { class: 'tag' }, 'in file'), ` ${v.metric} `),
+      h('dd', {}, fileValueText(v))));
 }
 
 function accuracyFacts(entries: [string, number][], extra: [string, string][] = []): HTMLElement {
@@ -80,14 +99,16 @@ function card(n: Neighbour, i: number): HTMLElement {
   const { primary, other } = splitAccuracies(n.accuracies);
   const isQuery = current?.query.index === n.index && n.distance === 0;
   const inFile = current?.inFile?.[n.index];
-  return h('li', { class: `card${isQuery ? ' is-query' : ''}`, 'data-index': n.index, 'aria-label': `Rank ${n.rank}: ${name}, distance ${n.distance.toFixed(4)}${isQuery ? ', the query itself' : ''}` },
+  const predicted = n.fileValue?.source === 'predicted' ? `, predicted ${n.fileValue.metric} ${fileValueText(n.fileValue)}` : '';
+  return h('li', { class: `card${isQuery ? ' is-query' : ''}`, 'data-index': n.index, 'aria-label': `Rank ${n.rank}: ${name}, distance ${n.distance.toFixed(4)}${isQuery ? ', the query itself' : ''}${predicted}` },
     h('vscode-badge', { class: 'rank', title: 'rank' }, `#${n.rank}`),
     h('div', { class: 'title' }, h('strong', {}, name),
       isQuery ? h('span', { class: 'tag', title: 'The query cell is its own nearest neighbour' }, ' the query ') : null,
       inFile && !isQuery ? h('span', { class: 'tag', title: `The document already has this cell as ${inFile}` }, ` in file: ${inFile} `) : null),
     h('div', { class: 'dag' }, dagSvg(n.spec, `Cell graph of ${name}: ${n.arch}`)),
     h('div', { class: 'facts' },
-      accuracyFacts(withSortFirst(primary, n.accuracies), [['distance', n.distance.toFixed(4)], ['index', String(n.index)]]),
+      accuracyFacts(withSortFirst(primary, n.accuracies), [['distance', n.distance.toFixed(4)], ['index', String(n.index)], ...costFacts(n)]),
+      n.fileValue ? fileValueFact(n.fileValue) : null,
       other.length ? h('details', {}, h('summary', {}, 'More accuracies'), accuracyFacts(other.filter(([k]) => k !== current?.sortColumn))) : null,
       h('div', { class: 'arch mono muted' }, ...archWithBreaks(n.arch))),
     h('div', { class: 'actions' },

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-progress-ring/index.js';
 import type { SearchFoundCell } from '../../../server/src/protocol';
-import { percent } from '../format';
+import { compactCount, fileValueText, percent, predictionNote } from '../format';
 import type { MeanStd } from '../../../server/src/protocol';
 import type { SearchSeries, SuggestionsState } from '../messages';
 import css from '../styles.css';
@@ -240,7 +240,7 @@ function renderTable(s: SuggestionsState) {
   const groups = s.objective === 'file'
     ? [{ strategy: 'file', label: 'Suggested (most promising first)', cells: s.suggestions.map((cell) => ({ cell, seeds: [] as number[] })) }]
     : topPerStrategy(s);
-  const key = JSON.stringify([groups.map((g) => [g.strategy, g.cells.map((c) => [c.cell.index, c.cell.reward, c.seeds])]), s.labels, s.inFile]);
+  const key = JSON.stringify([groups.map((g) => [g.strategy, g.cells.map((c) => [c.cell.index, c.cell.reward, c.seeds, c.cell.params, c.cell.fileValue])]), s.labels, s.inFile, s.prediction]);
   if (key === tableKey) return;
   tableKey = key;
   if (groups.every((g) => g.cells.length === 0)) {
@@ -251,18 +251,28 @@ function renderTable(s: SuggestionsState) {
   const L = s.labels;
   const num = (k: 'reward' | 'val' | 'test', label: string, v: number | null) =>
     h('div', { class: `num ${k}`, title: L ? L[k] : '' }, h('dt', {}, label), h('dd', {}, percent(v)));
-  view!.table.replaceChildren(...groups.filter((g) => g.cells.length).map((g) => h('section', { class: 'strategy-results', 'data-strategy': g.strategy },
+  const cost = (c: SearchFoundCell) => (c.params !== undefined && c.flops !== undefined ? [
+    h('div', { class: 'num params', title: `Parameters of the cell's ${c.costDataset ?? 'CIFAR-10'} benchmark network` }, h('dt', {}, 'Params'), h('dd', {}, compactCount(c.params))),
+    h('div', { class: 'num flops', title: `Multiply-adds of one image through the cell's ${c.costDataset ?? 'CIFAR-10'} benchmark network` }, h('dt', {}, 'FLOPs'), h('dd', {}, compactCount(c.flops))),
+  ] : []);
+  // A cell nobody measured: the file's prediction in place of a reward, marked as predicted.
+  const numbers = (c: SearchFoundCell) => (c.reward === null && c.fileValue
+    ? [h('div', { class: `num file-value ${c.fileValue.source}`, title: c.fileValue.source === 'predicted' ? 'Predicted from the measured cells of the file (mean ± one standard deviation); not measured' : `Measured in the file by ${(c.fileValue.cells ?? []).join(', ')}` },
+      h('dt', {}, c.fileValue.source === 'predicted' ? h('span', { class: 'tag predicted-tag' }, 'predicted') : 'In file'), h('dd', {}, fileValueText(c.fileValue)))]
+    : c.reward === null && s.objective === 'file' ? [] : [num('reward', 'Reward', c.reward), num('val', 'Validation', c.val), num('test', 'Test', c.test)]);
+  const note = s.prediction ? [h('p', { class: `muted prediction-note${s.prediction.skipped ? ' skipped' : ''}` }, predictionNote(s.prediction))] : [];
+  view!.table.replaceChildren(...note, ...groups.filter((g) => g.cells.length).map((g) => h('section', { class: 'strategy-results', 'data-strategy': g.strategy },
     h('h3', {}, g.label, h('span', { class: 'muted' }, s.objective === 'file' ? '' : ` · top ${g.cells.length}`)),
     h('ol', { class: 'results', 'aria-label': `Cells found by ${g.label}` }, ...g.cells.map(({ cell: c, seeds }, i) => {
       const inFile = s.inFile?.[c.index];
       return h('li', { class: 'result', 'data-index': c.index, 'data-strategy': g.strategy },
         h('span', { class: 'rank', title: 'rank within this strategy' }, `${i + 1}`),
         h('div', { class: 'what' },
-          h('span', { class: 'name' }, `nb201_${c.index}`),
+          h('span', { class: 'name' }, c.name ?? `nb201_${c.index}`),
           multiSeed && seeds.length ? h('span', { class: 'muted' }, ` · seed${seeds.length > 1 ? 's' : ''} ${seeds.join(', ')}`) : '',
           inFile ? h('span', { class: 'in-file', title: `The file already has this cell as ${inFile}` }, ` · in file as ${inFile}`) : '',
-          h('div', { class: 'arch mono', title: `NAS-Bench-201 index ${c.index}` }, ...archWithBreaks(c.arch))),
-        h('dl', { class: 'nums' }, num('reward', 'Reward', c.reward), num('val', 'Validation', c.val), num('test', 'Test', c.test)),
+          h('div', { class: 'arch mono', title: c.id ? `pool index ${c.index}, ${c.id}` : `NAS-Bench-201 index ${c.index}` }, ...archWithBreaks(c.arch))),
+        h('dl', { class: 'nums' }, ...numbers(c), ...cost(c)),
         h('div', { class: 'actions' },
           inFile
             ? h('vscode-button', { 'data-action': 'reveal', 'data-index': c.index, 'aria-label': `Go to ${inFile} in the document` }, 'Go to cell')

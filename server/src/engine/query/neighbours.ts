@@ -6,6 +6,7 @@ import { engineSpaceOf, ENGINE_SPACES, nb201AccuracyColumns, nb201Accuracies } f
 import { EngineError } from '../errors';
 import { knn } from './knn';
 import type { QueryModel } from './model';
+import { costFields } from './listedCells';
 
 /** Row of the model's table holding this very architecture, or null when the space has no such row. */
 export function tableIndexOf(qm: QueryModel, spec: CellSpec): number | null {
@@ -49,7 +50,7 @@ export async function neighboursOf(qm: QueryModel, spec: CellSpec, k: number): P
     const n: Neighbour = { rank: r + 1, index: h.index, distance: h.distance, arch: archOf(s), spec: s };
     const acc = ENGINE_SPACES[qm.space].accuracies;
     if (acc) n.accuracies = acc.row(h.index);
-    return n;
+    return Object.assign(n, costFields(s));
   });
   return { index: self, embedding: q, neighbours };
 }

@@ -54,6 +54,7 @@ import {
 } from './spaceSearch';
 import { isUserTableFile, type UserTable } from './userTable';
 import { createStrategy } from './strategies';
+import { addFileValues, costFields } from '../query/listedCells';
 import { constrainStrategy, nb201WithinCost, restrictPool } from './costConstraint';
 import type { SearchPool, SearchStrategy, StrategyOptions, TracePoint } from './types';
 
@@ -219,7 +220,8 @@ const num = (x: number | undefined): number | null => (x !== undefined && Number
 /** A benchmark objective's table columns and source, for the comments of an inserted cell's metrics. */
 interface TableColumns { val: string; test: string; source: string }
 
-function foundCell(cells: SpacePool, index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none', table?: TableColumns): SearchFoundCell {
+/** A listed cell; its cost is counted on the network of `costDataset` (the benchmark search's dataset, else CIFAR-10). */
+function foundCell(cells: SpacePool, index: number, reward: number | undefined, val: number | undefined, test: number | undefined, metricKeys: 'benchmark' | 'accuracy' | 'none', costDataset: string | null, table?: TableColumns): SearchFoundCell {
   const spec = cells.spec(index);
   let metrics: Record<string, number> = {};
   let notes: Record<string, string> = {};
@@ -229,7 +231,7 @@ function foundCell(cells: SpacePool, index: number, reward: number | undefined, 
   } else if (metricKeys === 'accuracy' && num(reward) !== null) metrics.accuracy = +reward!.toFixed(4);
   const name = cells.name(index);
   const ids = spec.space !== 'nasbench201' ? { id: cells.cellId(index), name } : {};
-  return { index, arch: describeCell(cells, index), ...ids, spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics, notes) };
+  return { index, arch: describeCell(cells, index), ...ids, spec, reward: num(reward), val: num(val), test: num(test), cell: cellText(name, spec, metrics, notes), ...costFields(spec, costDataset ?? 'cifar10') };
 }
 
 function record(ev: SearchEvaluation): SearchEvaluationRecord {
@@ -438,7 +440,7 @@ async function runSeed(req: SearchRequest, cells: SpacePool, strategy: SearchStr
   const meta = objective.kind === 'benchmark' ? objective.metadata() as { columns?: { val: string; test: string }; benchmarkSource?: string | null } : {};
   const table = meta.columns ? { val: meta.columns.val, test: meta.columns.test, source: /NAS-Bench-201/.test(meta.benchmarkSource ?? '') ? 'NAS-Bench-201' : 'benchmark table' } : undefined;
   const run: SearchSeedResult = {
-    seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report, table) : null,
+    seed, best: b ? foundCell(cells, b.index, b.reward, b.val ?? b.reward, b.report, report, req.dataset, table) : null,
     evaluations: r.evaluations.length, failed: r.evaluations.filter((e) => !Number.isFinite(e.reward)).length,
     budgetUsed: r.budgetUsed, stopped: r.stopped, seconds: r.seconds,
   };
@@ -448,7 +450,7 @@ async function runSeed(req: SearchRequest, cells: SpacePool, strategy: SearchStr
     const seen = new Set<number>();
     run.top = r.evaluations.filter((e) => Number.isFinite(e.reward)).sort((x, y) => y.reward - x.reward)
       .filter((e) => !seen.has(e.index) && seen.add(e.index)).slice(0, SEARCH_TOP_K)
-      .map((e) => foundCell(cells, e.index, e.reward, e.val ?? e.reward, e.report, report, table));
+      .map((e) => foundCell(cells, e.index, e.reward, e.val ?? e.reward, e.report, report, req.dataset, table));
   }
   return run;
 }
@@ -492,11 +494,13 @@ async function fileSuggestions(req: SearchRequest, deps: SearchDeps, opts: RunSe
   while (suggestions.length < k) {
     const asked = strategy.ask(k - suggestions.length);
     if (!asked.length) break;
-    for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(cells, i, undefined, undefined, undefined, 'none'));
+    for (const i of asked) if (!measured.has(i) && suggestions.length < k) suggestions.push(foundCell(cells, i, undefined, undefined, undefined, 'none', req.dataset));
   }
+  // The suggestions are unmeasured: the file's predictor says what to expect of each (the editor's numbers).
+  const prediction = p.predict && addFileValues(req.space, suggestions, (c) => c.reward === null, p.predict, p.text, req.space);
   const bestObs = o.observations.reduce((a, b) => (b.reward > a.reward ? b : a));
   const runs: SearchSeedResult[] = [{
-    seed, best: foundCell(cells, bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy'), evaluations: 0, failed: 0, budgetUsed: 0,
+    seed, best: foundCell(cells, bestObs.index, bestObs.reward, bestObs.reward, undefined, 'accuracy', req.dataset), evaluations: 0, failed: 0, budgetUsed: 0,
     stopped: 'suggested', seconds: (performance.now() - t0) / 1000,
   }];
   return {
@@ -506,7 +510,7 @@ async function fileSuggestions(req: SearchRequest, deps: SearchDeps, opts: RunSe
       unmeasuredCells: o.unmeasured, k, seed, ...(req.seeds.length > 1 ? { note: 'the file objective uses the first seed only' } : {}), ...poolInfo(cells),
     },
     summary: { seeds: 1, reward: meanStd([bestObs.reward]), val: meanStd([bestObs.reward]), test: meanStd([]) },
-    runs, suggestions, stopped: 'completed', seconds: (performance.now() - t0) / 1000,
+    runs, suggestions, ...(prediction ? { prediction } : {}), stopped: 'completed', seconds: (performance.now() - t0) / 1000,
   };
 }
 
