@@ -88,3 +88,15 @@ test('the rates the editor uses: models trained under $ARCH2VEC_HOME first, then
     fs.rmSync(home, { recursive: true, force: true });
   }
 });
+
+test('among shipped records, the space\'s own rate is used (no scaling between graph sizes)', () => {
+  const nb201 = measuredThroughput(SHIPPED, 'shipped')!;
+  const nb101 = measuredThroughput(path.join(REPO, 'models', 'nasbench101'), 'shipped');
+  assert.ok(nb101, 'the NB101 model ships with its metrics');
+  assert.equal(nb101.space, 'nasbench101');
+  const e = pretrainEstimate('nasbench101', [nb201, nb101])!;
+  assert.equal(e.from.space, 'nasbench101');
+  assert.ok(Math.abs(e.graphsPerSec - nb101.graphsPerSec) < 1e-9);
+  // A space without its own record still gets the first one, scaled.
+  assert.equal(pretrainEstimate('darts', [nb201])!.from.space, 'nasbench201');
+});

@@ -72,10 +72,12 @@ export interface PretrainEstimate {
 
 /**
  * The expected training time of `space` with the reference's schedule (or `epochs`), from the best
- * measurement: one made here beats a shipped one; among equals, the first given (callers list newest first).
+ * measurement: one made here beats a shipped one (the first given: callers list newest first); among
+ * shipped ones, the space's own record, else the first.
  */
 export function pretrainEstimate(space: SpaceId, measured: Throughput[], options: { epochs?: number; dartsPool?: number } = {}): PretrainEstimate | undefined {
-  const from = measured.find((m) => m.where === 'here') ?? measured[0];
+  // Here beats shipped; among shipped records, the space's own (its rate needs no scaling by graph size).
+  const from = measured.find((m) => m.where === 'here') ?? measured.find((m) => m.space === space) ?? measured[0];
   if (!from) return undefined;
   const epochs = options.epochs ?? REFERENCE_TRAIN[space].epochs;
   const cells = Math.floor((space === 'darts' ? options.dartsPool ?? DATA_CELLS.darts : DATA_CELLS[space]) * 0.9);
