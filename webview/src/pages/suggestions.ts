@@ -168,6 +168,9 @@ function xAxisLabel(s: SuggestionsState): string {
   return s.objective === 'benchmark' ? 'simulated training seconds' : 'wall seconds of evaluation';
 }
 
+/** How a failure's example cells are named: their row in the space's pool. */
+const POOL_ROW: Record<string, string> = { nasbench201: 'NB201', nasbench101: 'NB101 cell', darts: 'DARTS pool cell' };
+
 /** Failures by reason (the evaluator's words), results reused from an earlier run, export. */
 function renderNotes(s: SuggestionsState) {
   const key = JSON.stringify([s.status, s.failures, s.reused]);
@@ -180,7 +183,7 @@ function renderNotes(s: SuggestionsState) {
       h('summary', {}, `${failed} evaluation${failed === 1 ? '' : 's'} failed` + (s.failures!.length > 1 ? ` (${s.failures!.length} reasons)` : '')),
       h('ul', {}, ...s.failures!.map((f) => h('li', {},
         h('span', { class: 'count' }, `${f.count}×`), ' ', h('code', { class: 'reason' }, f.reason),
-        h('span', { class: 'muted' }, ` · e.g. NB201 ${f.indices.join(', ')}`))))),
+        h('span', { class: 'muted' }, ` · e.g. ${POOL_ROW[s.space] ?? 'cell'} ${f.indices.join(', ')}`))))),
     s.reused && s.reused.count > 0 && h('p', { class: 'reused' },
       `${s.reused.count} of ${s.reused.of} evaluations from an earlier run`,
       s.reused.log ? h('span', { class: 'muted', title: s.reused.log }, ` (log ${s.reused.log.split(/[\\/]/).pop()})`) : '',
