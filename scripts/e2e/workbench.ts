@@ -69,8 +69,14 @@ export class Workbench {
   async save(): Promise<void> {
     // Right after a webview's button edited the file, the click's focus can land in the webview after
     // the extension focused the editor: click into the editor then, as a user would.
+    // The webview may also sit in another editor group that is now the active one: bring the modified
+    // file's tab forward first (that activates its group), then click into its text.
     const focused = this.editor.and(this.page.locator('.focused'));
-    if (!(await focused.waitFor({ timeout: 3_000 }).then(() => true, () => false))) await this.editor.locator('.view-lines').click();
+    if (!(await focused.waitFor({ timeout: 3_000 }).then(() => true, () => false))) {
+      const dirty = this.page.locator('.tabs-container .tab.dirty').first();
+      if (await dirty.count()) await dirty.click();
+      await this.editor.locator('.view-lines').click();
+    }
     await focused.waitFor();
     await this.page.keyboard.press('Control+S');
     await this.page.locator('.tabs-container .tab.active.dirty').waitFor({ state: 'detached' });
