@@ -9,6 +9,7 @@
  * Exit codes: 0 ok, 1 failure (no model, bad table, a cell of another space, no evaluation
  * succeeded), 2 usage, 130 interrupted (Ctrl-C: the best so far is printed first).
  */
+import { PreparePrinter } from './progress';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EngineSearchParams, EngineSearchProgress, EngineSearchResult, MeanStd, SearchFoundCell } from '../protocol';
@@ -229,20 +230,15 @@ export function formatSearch(r: EngineSearchResult): string {
 class SearchProgress {
   private drawn = false;
   private last = 0;
-  private prepLast = 0;
-  constructor(private readonly io: SearchIO, private readonly everyEvaluation: boolean, private readonly space: string) {}
+  private readonly prep: PreparePrinter;
+  constructor(private readonly io: SearchIO, private readonly everyEvaluation: boolean, private readonly space: string) {
+    this.prep = new PreparePrinter(io);
+  }
 
-  /** Pool building and embedding before the first evaluation. */
+  /** Pool building and embedding before the first evaluation (the same line as the other commands' preparation). */
   prepare(what: string, done: number, total: number) {
-    const pct = total > 0 ? ` ${Math.floor((100 * done) / total)}%` : '';
-    const line = `${what}${total > 1 ? ` ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}${pct}` : ''}`;
-    if (this.io.stderrIsTTY) {
-      this.io.errRaw(`\r\x1b[2K${line}`);
-      this.drawn = true;
-    } else if (Date.now() - this.prepLast > 5000 || done === total) {
-      this.io.err(line);
-      this.prepLast = Date.now();
-    }
+    this.prep.update({ what, done, total });
+    if (this.io.stderrIsTTY) this.drawn = true;
   }
 
   update(p: EngineSearchProgress) {

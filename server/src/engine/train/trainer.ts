@@ -239,7 +239,7 @@ export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress
       out.set((await e.data()) as Float32Array, start * dim);
       e.dispose();
       onProgress?.(start + b);
-      if (signal) await new Promise((r) => setImmediate(r)); // a cancellable caller also wants other messages through
+      await new Promise((r) => setImmediate(r)); // let cancellation and other messages through between chunks
     }
   } finally {
     encoder.dispose();
