@@ -14,7 +14,7 @@ import { parseColor, rampLut, rankScale } from '../webview/src/color';
 import { layers, layoutCell } from '../webview/src/dag';
 import { accuracyLabel, modelLabel } from '../webview/src/format';
 import { contentSecurityPolicy, makeNonce, pageHtml } from '../webview/src/html';
-import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type PageMessage, type SuggestionsState } from '../webview/src/messages';
+import { base64ToFloat32, float32ToBase64, parseHostMessage, parsePageMessage, type MapState, type PageMessage, type SuggestionsState } from '../webview/src/messages';
 import { PointGrid } from '../webview/src/pointGrid';
 import { niceTicks, tickLabels } from '../webview/src/ticks';
 import { exampleCells, exampleNeighboursState, filePredictedSuggestionsState, largeMapState, largeUncolouredMapState, nb201MapWithLayers, nb101PredictedNeighboursState, nb201MapState, nb201NeighboursState, nb201PointInfo, suggestionsState } from './helpers/webviewData';
@@ -624,6 +624,61 @@ describe('webview pages in Chromium', { skip }, () => {
     await p.page.locator('.color-legend', { hasText: 'Parameters (CIFAR-10 network)' }).waitFor();
     await p.page.getByLabel('Colour by').selectOption('flops');
     await p.page.locator('.color-legend', { hasText: 'FLOPs' }).waitFor();
+    await assertClean(p);
+    await p.page.close();
+  });
+
+  test('map with the user\'s table: its colouring comes first; a table cell outside the model\'s points explains itself and opens its neighbours by spec', async () => {
+    const dartsCell = exampleCells('darts.cells')[0];
+    // Three of the model's points and one table cell after them, far apart so each is its own spot.
+    const state: MapState = {
+      kind: 'map', space: 'darts', model: '/ext/models/darts', count: 4, coords: float32ToBase64(Float32Array.from([0, 0, 1, 0, 0, 1, 1, 1])),
+      explained: [0.4, 0.2], projection: 'pca', highlights: [],
+      colorLayers: [{ key: 'params', label: 'Parameters (CIFAR-10 network)', values: float32ToBase64(Float32Array.from([3e6, 3.1e6, 3.2e6, 3.3e6])) }],
+      table: {
+        file: '/work/tables/mine.jsonl', label: 'Reward (your table mine.jsonl)', values: float32ToBase64(Float32Array.from([NaN, 91, NaN, 95.5])), poolCount: 3, inPool: 1,
+        cells: [{ name: 'row 4', line: 4, arch: 'sep_conv_3x3 0, sep_conv_3x3 1', spec: dartsCell.spec, reward: 95.5, accuracy: 95 }],
+      },
+    };
+    const p = await harness.open('map', { theme: 'dark' });
+    await p.send({ type: 'state', state });
+    await p.page.waitForFunction('document.querySelector(".map-wrap canvas").width > 0');
+    assert.deepEqual(await p.page.getByLabel('Colour by').locator('option').allTextContents(), ['Reward (your table mine.jsonl)', 'Parameters (CIFAR-10 network)']);
+    assert.equal(await p.page.getByLabel('Colour by').inputValue(), 'usertable');
+    await p.page.locator('.color-legend', { hasText: 'unknown' }).waitFor();
+    await p.page.locator('#map-header', { hasText: 'Your table mine.jsonl: 2 cells (1 outside the model\'s 3, added as points)' }).waitFor();
+    // The four spots: centres of the inked clusters.
+    const spots = await p.page.evaluate(inPage(`
+      const c = document.querySelector('.map-wrap canvas');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const found = [];
+      for (let y = 0; y < c.height; y++) for (let x = 0; x < c.width; x++) {
+        if (d[4 * (y * c.width + x) + 3] === 0) continue;
+        const near = found.find((f) => Math.abs(f.x - x) < 12 && Math.abs(f.y - y) < 12);
+        if (near) { near.sx += x; near.sy += y; near.n++; } else found.push({ x, y, sx: x, sy: y, n: 1 });
+      }
+      return found.map((f) => ({ x: f.sx / f.n, y: f.sy / f.n }));`), null) as { x: number; y: number }[];
+    assert.equal(spots.length, 4, 'four points drawn');
+    const box = (await p.page.locator('.map-wrap').boundingBox())!;
+    let tableSpot: { x: number; y: number } | undefined;
+    for (const s of spots) {
+      await p.clearPosted();
+      await p.page.mouse.move(box.x + 1 + s.x, box.y + 1 + s.y);
+      const shown = await Promise.race([
+        p.page.locator('.tooltip strong', { hasText: 'Your table, row 4' }).waitFor().then(() => 'table' as const),
+        p.waitForPosted((m) => m.type === 'pointInfo', 'pointInfo').then(() => 'model' as const),
+      ]);
+      if (shown === 'table') tableSpot = s;
+      await p.page.mouse.move(box.x + 2, box.y + 2);
+    }
+    assert.ok(tableSpot, 'one spot is the table cell');
+    await p.clearPosted();
+    await p.page.mouse.move(box.x + 1 + tableSpot.x, box.y + 1 + tableSpot.y);
+    await p.page.locator('.tooltip', { hasText: 'Reward: 95.50%' }).waitFor();
+    assert.match((await p.page.locator('.tooltip').textContent())!, /Accuracy: 95\.00%.*Not in the model's table/);
+    await p.page.mouse.click(box.x + 1 + tableSpot.x, box.y + 1 + tableSpot.y);
+    assert.deepEqual(await p.waitForPosted((m) => m.type === 'showNeighbours', 'showNeighbours'), { type: 'showNeighbours', spec: dartsCell.spec, name: 'row 4' });
+    assert.deepEqual((await p.posted()).filter((m) => m.type === 'pointInfo'), [], 'nothing asked of the host for a table cell');
     await assertClean(p);
     await p.page.close();
   });

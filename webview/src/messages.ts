@@ -4,7 +4,9 @@
  * Everything that crosses the boundary is checked with the parse* functions below: a page never
  * trusts the host's shape blindly and the host never acts on a malformed request from a page.
  */
-import type { CellSpec, FilePredictionInfo, FileValue, MapColorLayer, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
+import type { CellSpec, FilePredictionInfo, FileValue, MapColorLayer, MapTable, MapTableCell, MeanStd, Neighbour, SearchFoundCell, SearchStrategyName, SpaceId } from '../../server/src/protocol';
+
+export type { MapTable, MapTableCell };
 
 export type ViewKind = 'neighbours' | 'suggestions' | 'map';
 export const VIEW_KINDS: readonly ViewKind[] = ['neighbours', 'suggestions', 'map'];
@@ -147,7 +149,9 @@ export interface MapState {
   colorLabel?: string;
   /** Structural colourings every space has (parameters, FLOPs), offered beside `color` by the map's Colour control. */
   colorLayers?: MapColorLayer[];
-  /** Page-owned: the colouring the user picked ('table' = `color`, else a layer's key); absent: `color`, else the first layer. */
+  /** The user's table (arch2vec.search.benchmarkTable) when it is of this space: a colouring, and its cells outside the model's table as points ≥ poolCount. */
+  table?: MapTable;
+  /** Page-owned: the colouring the user picked ('usertable' = `table`, 'table' = `color`, else a layer's key); absent: the first of those. */
   colorKey?: string;
   /** Fraction of variance explained by each axis. */
   explained: [number, number];
@@ -263,6 +267,12 @@ export function parsePageMessage(v: unknown): { message: PageMessage } | { error
   }
 }
 
+function isMapTable(t: unknown, count: number): boolean {
+  return isObj(t) && isStr(t.file, 4096) && isStr(t.label, 300) && isStr(t.values, 64_000_000) && isInt(t.poolCount) && isInt(t.inPool) && Array.isArray(t.cells)
+    && t.poolCount + t.cells.length === count
+    && t.cells.every((c) => isObj(c) && isStr(c.name, 200) && isStr(c.arch, 2000) && isSpec(c.spec) && typeof c.reward === 'number' && typeof c.accuracy === 'number');
+}
+
 /** A host message as the page checks it before rendering. */
 export function parseHostMessage(v: unknown): HostMessage | undefined {
   if (!isObj(v)) return undefined;
@@ -274,6 +284,7 @@ export function parseHostMessage(v: unknown): HostMessage | undefined {
       if (s.kind === 'suggestions' && !(Array.isArray(s.series) && Array.isArray(s.suggestions))) return undefined;
       if (s.kind === 'map' && !(isInt(s.count) && isStr(s.coords, 64_000_000) && Array.isArray(s.highlights))) return undefined;
       if (s.kind === 'map' && s.colorLayers !== undefined && !(Array.isArray(s.colorLayers) && s.colorLayers.every((l) => isObj(l) && isStr(l.key, 32) && isStr(l.label, 200) && isStr(l.values, 64_000_000)))) return undefined;
+      if (s.kind === 'map' && s.table !== undefined && !isMapTable(s.table, s.count as number)) return undefined;
       return { type: 'state', state: s as unknown as ViewState };
     }
     case 'pointInfo':

@@ -137,7 +137,11 @@ export async function openLatentMap(app: App, spaceArg?: unknown): Promise<void>
     r = await app.jobs.run(`latent-space map of ${SPACE_TITLES[space]}`, async ({ report, signal }) => {
       const backend = await app.engine.ensureStarted();
       report(`projecting the ${SPACE_TITLES[space]} embeddings (${backend.backend})`);
-      return (await app.engine.engine()).map({ space, ...(doc ? { text: doc.getText(), defaultSpace: s.defaultSpace } : {}), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}) }, {
+      return (await app.engine.engine()).map({
+        space, ...(doc ? { text: doc.getText(), defaultSpace: s.defaultSpace } : {}), ...(s.modelDirectory ? { modelDir: s.modelDirectory } : {}),
+        // The user's own measurements colour the map of their space (a table of another space is skipped quietly).
+        ...(s.search.benchmarkTable ? { table: s.search.benchmarkTable } : {}),
+      }, {
         signal, onPrepare: (p) => report(p.what, p.total > 0 ? (100 * p.done) / p.total : undefined),
       });
     });
@@ -150,9 +154,16 @@ export async function openLatentMap(app: App, spaceArg?: unknown): Promise<void>
     return;
   }
   for (const k of r.skipped) app.log.info(`map: ${k.name} not placed: ${k.error}`);
+  if (r.tableError) {
+    app.log.warn(`map: arch2vec.search.benchmarkTable not used: ${r.tableError}`);
+    void vscode.window.showWarningMessage(`arch2vec: the map is not coloured by your table: ${r.tableError}`);
+  }
+  // One setting serves several spaces: a table of another space is expected, not a problem.
+  if (r.tableSpace) app.log.info(`map: arch2vec.search.benchmarkTable is a ${r.tableSpace} table; the ${r.space} map is not coloured by it`);
+  if (r.table) app.log.info(`map: coloured by ${r.table.file}: ${r.table.inPool} cells of the model's table, ${r.table.cells.length} added as points`);
   const state: MapState = {
     kind: 'map', space: r.space, model: r.model, count: r.count, coords: r.coords, explained: r.explained, projection: 'pca',
-    highlights: r.highlights, ...(r.color ? { color: r.color, colorLabel: r.colorLabel } : {}), ...(r.colorLayers ? { colorLayers: r.colorLayers } : {}), ...(doc ? { sourceUri: doc.uri.toString() } : {}),
+    highlights: r.highlights, ...(r.color ? { color: r.color, colorLabel: r.colorLabel } : {}), ...(r.colorLayers ? { colorLayers: r.colorLayers } : {}), ...(r.table ? { table: r.table } : {}), ...(doc ? { sourceUri: doc.uri.toString() } : {}),
   };
   app.views.open('map').show(state);
 }

@@ -21,6 +21,9 @@ import { ModelCache, type QueryModel } from './query/model';
 import { archOf, neighboursOf, specAt, tableIndexOf } from './query/neighbours';
 import { annotateNeighbours } from './query/listedCells';
 import { modelLayers } from './query/mapLayers';
+import { appendF32, f32Base64 as b64, mapTableOverlay, type MapTableOverlay } from './query/mapTable';
+import { readSpaceTable } from './search/spaceSearch';
+import { TableError } from './search/userTable';
 import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
@@ -311,12 +314,31 @@ export class EngineService {
         highlights.push({ name: c.name, line: c.line, x: xy[0], y: xy[1], index: r });
       });
     }
+    const poolCount = coords.length / 2;
+    // The user's table of this space: its rewards colour the map, its cells outside the model's table become points.
+    let overlay: MapTableOverlay | undefined;
+    let tableError: string | undefined;
+    let tableSpace: SpaceId | undefined;
+    if (p.table) {
+      try {
+        const table = readSpaceTable({ space: qm.space, table: resolve(p.table), dartsPoolSize: qm.config.data.dartsPool, dartsPoolSeed: qm.config.train.seed }, { defaultSpace: qm.space });
+        if (table.space !== qm.space) tableSpace = table.space;
+        else overlay = await mapTableOverlay(qm, table, proj, poolCount);
+      } catch (e) {
+        if (!(e instanceof TableError)) throw e;
+        tableError = e.message;
+      }
+    }
     // Parameters / FLOPs of every point: the colouring of spaces without a table, a choice in every space.
-    const colorLayers = await modelLayers(qm, coords.length / 2);
+    const colorLayers = await modelLayers(qm, poolCount, overlay && { params: overlay.extraParams, flops: overlay.extraFlops });
+    const allCoords = appendF32(coords, overlay?.extraCoords);
     return {
-      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: coords.length / 2, colorLayers,
-      coords: Buffer.from(coords.buffer, coords.byteOffset, coords.byteLength).toString('base64'),
-      ...(color ? { color: Buffer.from(color.buffer, color.byteOffset, color.byteLength).toString('base64'), colorLabel } : {}),
+      space: qm.space, model: qm.dir, backend: this.backendReport ?? null, count: allCoords.length / 2, colorLayers,
+      coords: b64(allCoords),
+      ...(color ? { color: b64(appendF32(color, new Float32Array(allCoords.length / 2 - poolCount).fill(NaN))), colorLabel } : {}),
+      ...(overlay ? { table: { ...overlay.info, values: b64(overlay.values) } } : {}),
+      ...(tableError ? { tableError } : {}),
+      ...(tableSpace ? { tableSpace } : {}),
       colorColumns, explained: proj.explained, highlights, skipped,
     };
   }

@@ -482,6 +482,35 @@ export interface EngineMapParams extends WithPrepareProgress {
   defaultSpace?: string;
   /** Table column for the colour scale (NB201 default: cifar10_valid_valid_acc... see colorColumns). */
   color?: string;
+  /**
+   * The user's table of measured cells (JSONL / CSV, docs/tables.md; the setting arch2vec.search.benchmarkTable).
+   * When it is of the map's space the map is coloured by its rewards (`table`); a table that cannot be read
+   * does not fail the map (`tableError`).
+   */
+  table?: string;
+}
+/** A cell of the user's table that is not a row of the model's table: appended to the map's points. */
+export interface MapTableCell {
+  /** "row N" after its first line in the table. */
+  name: string;
+  line: number;
+  arch: string;
+  spec: CellSpec;
+  reward: number;
+  accuracy: number;
+}
+/** The user's table on the map. */
+export interface MapTable {
+  file: string;
+  /** For the legend and the Colour control, e.g. "Reward (your table nb301.jsonl)". */
+  label: string;
+  /** Reward per point (all `count` points), float32 base64, NaN where the table has no value. */
+  values: string;
+  /** Points [0, poolCount) are the model's table; point poolCount + k is `cells[k]`. */
+  poolCount: number;
+  /** Rows whose cell is one of the model's points. */
+  inPool: number;
+  cells: MapTableCell[];
 }
 /** A per-point colouring of the map that needs no benchmark table. */
 export interface MapColorLayer {
@@ -506,6 +535,12 @@ export interface EngineMapResult {
   colorColumns: string[];
   /** Structural colourings of every point (parameters and FLOPs of its CIFAR-10 network), for spaces and users without a table. */
   colorLayers?: MapColorLayer[];
+  /** The user's table (`table`) when it is of this space: its cells outside the model's table are points too (`count` includes them). */
+  table?: MapTable;
+  /** Why `table` could not be used: unreadable, or a bad row (file:line: …). */
+  tableError?: string;
+  /** `table` is of this other space, so it does not colour this map. */
+  tableSpace?: SpaceId;
   explained: [number, number];
   highlights: { name: string; line?: number; x: number; y: number; index: number | null }[];
   /** Cells of `text` that could not be placed, with the reason. */

@@ -7,7 +7,7 @@ import '../ui/litNonce';
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { rankScale, type RankScale } from '../color';
 import { accuracyLabel, compactCount, modelLabel, percent, splitAccuracies } from '../format';
-import { base64ToFloat32, type HostMessage, type MapPoint, type MapState } from '../messages';
+import { base64ToFloat32, type HostMessage, type MapPoint, type MapState, type MapTable, type MapTableCell } from '../messages';
 import css from '../styles.css';
 import { adoptCss, fill, h } from '../ui/dom';
 import { startPage } from '../ui/page';
@@ -52,6 +52,7 @@ function render(state: MapState) {
   header.replaceChildren(
     h('h1', {}, `Latent space · ${state.space}`),
     h('p', { class: 'muted' }, `${state.count.toLocaleString()} cells · `, h('span', { title: state.model }, modelLabel(state.model, state.space))),
+    ...(state.table ? [h('p', { class: 'muted', title: state.table.file }, tableSummary(state.table))] : []),
     h('p', { class: 'projection' }, `PCA · explained ${(ex * 100).toFixed(1)}% / ${(ey * 100).toFixed(1)}%`));
   document.title = `Latent space · ${state.space}`;
 
@@ -85,15 +86,16 @@ interface Colouring {
   counts: boolean;
 }
 
-/** What the map can be coloured by: the table column the host sent, then the structural layers (params, FLOPs). */
+/** What the map can be coloured by: the user's table, the benchmark column the host sent, then the structural layers (params, FLOPs). */
 function colourings(state: MapState): Colouring[] {
   const out: Colouring[] = [];
+  if (state.table) out.push({ key: 'usertable', label: state.table.label, values: state.table.values, counts: false });
   if (state.color) out.push({ key: 'table', label: state.colorLabel ? accuracyLabel(state.colorLabel) : 'benchmark value', values: state.color, counts: false });
   for (const l of state.colorLayers ?? []) out.push({ key: l.key, label: l.label, values: l.values, counts: true });
   return out;
 }
 
-/** The user's pick, else the benchmark table, else the first structural layer (spaces without a table). */
+/** The user's pick, else their own table, else the benchmark table, else the first structural layer (spaces without a table). */
 function activeColouring(state: MapState): Colouring | undefined {
   const all = colourings(state);
   return all.find((c) => c.key === state.colorKey) ?? all[0];
@@ -270,7 +272,29 @@ function click(px: number, py: number) {
   const hit = scatter!.hitTest(px, py);
   if (!hit || !current) return;
   if (hit.kind === 'highlight') activateHighlight(current.highlights[hit.index]);
-  else page.post({ type: 'showNeighbours', index: hit.index });
+  else {
+    const cell = tableCellAt(current, hit.index);
+    page.post(cell ? { type: 'showNeighbours', spec: cell.spec, name: cell.name } : { type: 'showNeighbours', index: hit.index });
+  }
+}
+
+/** The user's table cell drawn as point `index`, when it is one of the points appended after the model's table. */
+function tableCellAt(state: MapState, index: number): MapTableCell | undefined {
+  return state.table && index >= state.table.poolCount ? state.table.cells[index - state.table.poolCount] : undefined;
+}
+
+/** The user's table value of point `index` (NaN: none), decoded once per table. */
+let tableValues: { src: string; values: Float32Array } | undefined;
+function tableValueAt(state: MapState, index: number): number {
+  if (!state.table) return NaN;
+  if (tableValues?.src !== state.table.values) tableValues = { src: state.table.values, values: base64ToFloat32(state.table.values) };
+  return tableValues.values[index] ?? NaN;
+}
+
+function tableSummary(t: MapTable): string {
+  const name = t.file.split(/[\\/]/).pop();
+  const outside = t.cells.length;
+  return `Your table ${name}: ${(t.inPool + outside).toLocaleString()} cells` + (outside ? ` (${outside.toLocaleString()} outside the model's ${t.poolCount.toLocaleString()}, added as points)` : '');
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +315,16 @@ function hover(px: number, py: number) {
   if (hit.kind === 'highlight') {
     const p = current.highlights[hit.index];
     showTooltip(h('strong', {}, p.name), h('div', { class: 'muted' }, p.line ? `line ${p.line} · click to go to it` : p.index !== null ? `table row ${p.index}` : 'from this file'));
+    return;
+  }
+  const cell = tableCellAt(current, hit.index);
+  if (cell) {
+    showTooltip(
+      h('strong', {}, `Your table, ${cell.name}`),
+      h('div', { class: 'arch' }, cell.arch),
+      h('div', {}, `Reward: ${percent(cell.reward)}`),
+      ...(cell.accuracy !== cell.reward ? [h('div', {}, `Accuracy: ${percent(cell.accuracy)}`)] : []),
+      h('div', { class: 'muted' }, 'Not in the model\'s table · click for its neighbours'));
     return;
   }
   const cached = infoCache.get(hit.index);
@@ -315,6 +349,7 @@ function showInfo(info: PointInfo) {
     h('strong', {}, `Cell ${info.index}`),
     h('div', { class: 'arch' }, info.arch),
     ...[...primary, ...other.slice(0, 2)].map(([k, v]) => h('div', {}, `${accuracyLabel(k)}: ${percent(v)}`)),
+    ...(current && Number.isFinite(tableValueAt(current, info.index)) ? [h('div', {}, `Your table: ${percent(tableValueAt(current, info.index))}`)] : []),
     h('div', { class: 'muted' }, 'Click for its neighbours'));
 }
 

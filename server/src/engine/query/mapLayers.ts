@@ -21,6 +21,7 @@ import { NB101_CANONICAL_OPS } from '../../core/spaces/nasbench101';
 import { PAIR_BIT, type Nb101Columns } from '../data/nasbench101Enumerate';
 import type { Nb101Dataset } from '../data/nasbench101Data';
 import type { QueryModel } from './model';
+import { appendF32, f32Base64 as b64 } from './mapTable';
 import { specAt } from './neighbours';
 
 export interface CostColumns {
@@ -233,20 +234,25 @@ async function computeCostColumns(count: number, specAt: (i: number) => CellSpec
   return { params, flops, method };
 }
 
-const b64 = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 
-/** The map's structural colour layers for a table. */
-export async function structuralLayers(key: string, count: number, specAt: (i: number) => CellSpec, nb101?: Nb101Columns): Promise<MapColorLayer[]> {
+/** Extra points appended after a table's rows (the user's table cells outside it), with their costs. */
+export interface ExtraCosts {
+  params: Float32Array;
+  flops: Float32Array;
+}
+
+/** The map's structural colour layers for a table (and the extra points after it). */
+export async function structuralLayers(key: string, count: number, specAt: (i: number) => CellSpec, nb101?: Nb101Columns, extra?: ExtraCosts): Promise<MapColorLayer[]> {
   const c = await costColumns(key, count, specAt, nb101);
   return [
-    { key: 'params', label: 'Parameters (CIFAR-10 network)', values: b64(c.params) },
-    { key: 'flops', label: 'FLOPs (multiply-adds, CIFAR-10 network)', values: b64(c.flops) },
+    { key: 'params', label: 'Parameters (CIFAR-10 network)', values: b64(appendF32(c.params, extra?.params)) },
+    { key: 'flops', label: 'FLOPs (multiply-adds, CIFAR-10 network)', values: b64(appendF32(c.flops, extra?.flops)) },
   ];
 }
 
 /** The structural layers of a model's map (every row of its embedding table). */
-export function modelLayers(qm: QueryModel, count: number): Promise<MapColorLayer[]> {
+export function modelLayers(qm: QueryModel, count: number, extra?: ExtraCosts): Promise<MapColorLayer[]> {
   const ds = qm.dataset();
   const nb101 = qm.space === 'nasbench101' ? (ds as Nb101Dataset).columns : undefined;
-  return structuralLayers(`${qm.dir}|${qm.space}|${count}`, count, (i) => specAt(qm, i), nb101);
+  return structuralLayers(`${qm.dir}|${qm.space}|${count}`, count, (i) => specAt(qm, i), nb101, extra);
 }

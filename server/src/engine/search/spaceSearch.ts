@@ -66,25 +66,34 @@ export function sharedNb101Pool(onProgress?: ProgressFn): Nb101Pool {
   return nb101;
 }
 
+/**
+ * A user table (JSONL / CSV) read for `req.space` (or the space its rows name), its canonical ids
+ * resolved against the space's cells: NB101 hashes by the enumeration, DARTS hashes by the pool of
+ * `req`. Problems are TableErrors located at file:line. Shared by search and the map.
+ */
+export function readSpaceTable(req: PoolRequest & { table: string }, opts: { space?: SpaceId; defaultSpace?: SpaceId } = { space: req.space }): UserTable {
+  let darts: DartsPool | undefined;
+  return readUserTable(req.table, {
+    ...opts,
+    ids: {
+      nb101Hash: (h) => {
+        const p = sharedNb101Pool(req.onProgress);
+        const i = p.indexOfHash(h);
+        return i >= 0 ? p.spec(i) : undefined;
+      },
+      dartsHash: (h) => {
+        darts ??= dartsPool({ count: req.dartsPoolSize, seed: req.dartsPoolSeed, cacheDir: cacheDir(), onProgress: req.onProgress });
+        for (let i = 0; i < darts.count; i++) if (darts.cellId(i) === h) return darts.spec(i);
+        return undefined;
+      },
+    },
+  });
+}
+
 /** The pool of a search request; a table's problems are TableErrors located at file:line. */
 export function openSearchPool(req: PoolRequest): OpenedPool {
   if (req.table && isUserTableFile(req.table)) {
-    let darts: DartsPool | undefined;
-    const table = readUserTable(req.table, {
-      space: req.space,
-      ids: {
-        nb101Hash: (h) => {
-          const p = sharedNb101Pool(req.onProgress);
-          const i = p.indexOfHash(h);
-          return i >= 0 ? p.spec(i) : undefined;
-        },
-        dartsHash: (h) => {
-          darts ??= dartsPool({ count: req.dartsPoolSize, seed: req.dartsPoolSeed, cacheDir: cacheDir(), onProgress: req.onProgress });
-          for (let i = 0; i < darts.count; i++) if (darts.cellId(i) === h) return darts.spec(i);
-          return undefined;
-        },
-      },
-    });
+    const table = readSpaceTable({ ...req, table: req.table });
     return { pool: new TablePool(table), table };
   }
   if (req.space === 'nasbench101') return { pool: sharedNb101Pool(req.onProgress) };

@@ -213,7 +213,14 @@ export function parseCsv(text: string): { fields: string[]; line: number }[] {
 }
 
 /** Reads a user table; every problem is a TableError naming file:line. */
-export function parseUserTable(text: string, file: string, opts: { space?: SpaceId; ids?: IdResolver } = {}): UserTable {
+/** `space`: the table must be of this space; `defaultSpace`: the space of rows that name none and do not show it. */
+export interface TableReadOptions {
+  space?: SpaceId;
+  defaultSpace?: SpaceId;
+  ids?: IdResolver;
+}
+
+export function parseUserTable(text: string, file: string, opts: TableReadOptions = {}): UserTable {
   const src = stripBom(text);
   const sha256 = createHash('sha256').update(src).digest('hex');
   const isCsv = /\.csv$/i.test(file) || (!src.trimStart().startsWith('{') && src.trim() !== '');
@@ -273,7 +280,7 @@ export function parseUserTable(text: string, file: string, opts: { space?: Space
         if (typeof rs !== 'string' || !isSpaceId(rs)) throw new TableError(`space '${String(rs)}' is not one of ${SPACE_IDS.join(', ')}`);
         if (space && rs !== space) throw new TableError(`a ${rs} cell in a ${space} table (one table holds one space)`);
       } else if (!space) {
-        rs = row.arch !== undefined ? 'nasbench201' : row.normal !== undefined ? 'darts' : row.matrix !== undefined ? 'nasbench101' : undefined;
+        rs = row.arch !== undefined ? 'nasbench201' : row.normal !== undefined ? 'darts' : row.matrix !== undefined ? 'nasbench101' : opts.defaultSpace;
         if (!rs) throw new TableError(`which space? give "space" on the row or in a header line {"format": "arch2vec-table", "space": …}`);
       }
       space ??= rs as SpaceId;
@@ -299,7 +306,7 @@ export function parseUserTable(text: string, file: string, opts: { space?: Space
   return { file, format: isCsv ? 'csv' : 'jsonl', space: space!, rows, sourceRows: records.length, hasCost, header, sha256 };
 }
 
-export function readUserTable(path: string, opts: { space?: SpaceId; ids?: IdResolver } = {}): UserTable {
+export function readUserTable(path: string, opts: TableReadOptions = {}): UserTable {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
