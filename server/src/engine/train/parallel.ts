@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker } from '../process/startWorker';
 import type { BackendName } from '../backend';
 import { adamHostUpdate } from '../model/adam';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
@@ -30,15 +29,6 @@ export interface TrainingStepper {
 export function defaultThreads(backend: BackendName): number {
   if (backend !== 'wasm' && backend !== 'cpu') return 1;
   return Math.max(1, Math.min(8, availableParallelism()));
-}
-
-function startWorker(workerData: unknown): Worker {
-  // Bundled: dist/trainWorker.js beside this bundle. From sources (tests, tsx): the .ts file, with
-  // tsx registered inside the worker (workers do not inherit the parent's loaders).
-  const js = join(__dirname, 'trainWorker.js');
-  if (existsSync(js)) return new Worker(js, { workerData });
-  const ts = join(__dirname, 'trainWorker.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { eval: true, workerData });
 }
 
 export function statsCombine(sum: Float64Array, sq: Float64Array, count: number): { mean: Float32Array; std: Float32Array } {
@@ -97,7 +87,7 @@ export class ParallelStepper implements TrainingStepper {
     const s = new ParallelStepper(model, config, Math.max(1, threads));
     const ready: Promise<unknown>[] = [];
     for (let i = 0; i < s.threads - 1; i++) {
-      const w = startWorker({ backend, model: model.config, params: s.params.buffer, grads: s.grads.buffer, stats: s.stats.buffer, index: i });
+      const w = startWorker(__dirname, 'trainWorker', { backend, model: model.config, params: s.params.buffer, grads: s.grads.buffer, stats: s.stats.buffer, index: i });
       s.workers.push(w);
       ready.push(new Promise((resolve, reject) => {
         const onMsg = (r: WorkerReply) => {

@@ -17,6 +17,8 @@ import { defaultThreads, ParallelStepper, type TrainingStepper } from './paralle
 import { DeviceStepper } from './step';
 import { VERSION } from '../../version';
 import { FoldedEncoder } from '../query/foldedEncoder';
+import { embedDatasetParallel } from '../query/embedPool';
+import type { BackendName } from '../backend';
 
 
 export interface PretrainOptions {
@@ -222,7 +224,13 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
  * Embeds every cell of the dataset (node-mean of μ, eval mode) in chunks, through the folded encoder
  * (batch norm folded into the linear layers, fused matMul + bias + ReLU: about a third of the kernels).
  */
-export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress?: (done: number) => void, chunk = 2000, signal?: AbortSignal): Promise<Float32Array> {
+export async function embedDataset(model: Arch2vecModel, ds: Dataset, onProgress?: (done: number) => void, chunk = 2000, signal?: AbortSignal, threads?: number): Promise<Float32Array> {
+  // On host-memory backends every core embeds (embedPool.ts); a small table is not worth the threads.
+  const backend = tf.getBackend() as BackendName;
+  const t = threads ?? defaultThreads(backend);
+  if (t > 1 && (backend === 'wasm' || backend === 'cpu') && ds.count >= 4 * chunk) {
+    return embedDatasetParallel(model, ds, { backend, threads: t, chunk, onProgress, signal });
+  }
   const n = ds.nodes;
   const d = ds.opColumns;
   const dim = model.config.latent;
