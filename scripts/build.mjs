@@ -44,10 +44,8 @@ const builds = [
   { ...common, entryPoints: { cli: 'server/src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' }, plugins: [lazyEngineCommands] },
   { ...common, entryPoints: { engineCommands: 'server/src/cli/engineCommands.ts' }, outdir: 'dist', ...tfjs },
   { ...common, entryPoints: { engine: 'server/src/engine/process/main.ts' }, outdir: 'dist', ...tfjs },
-  // Data-parallel training threads (engine/train/parallel.ts starts dist/trainWorker.js beside the bundle).
+  // Engine worker threads: data-parallel training (engine/train/parallel.ts) and embedding (engine/query/embedPool.ts).
   { ...common, entryPoints: { trainWorker: 'server/src/engine/train/trainWorker.ts' }, outdir: 'dist', ...tfjs },
-  // Embedding threads (engine/query/embedPool.ts starts dist/embedWorker.js beside the bundle).
-  { ...common, entryPoints: { embedWorker: 'server/src/engine/query/embedWorker.ts' }, outdir: 'dist', ...tfjs },
   // Webview pages (webview/src/pages/<view>.ts): browser bundles loaded by the panels under a strict CSP.
   {
     ...common, platform: 'browser', target: 'chrome120', format: 'iife',

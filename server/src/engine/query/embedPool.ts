@@ -1,7 +1,7 @@
 /**
  * Embedding a whole table on every core. wasm runs one thread per Node thread, so the folded
  * encoder's chunks are shared between the main thread and `threads - 1` embedding workers
- * (embedWorker.ts): the main thread fills each worker's inputs, keeps two chunks queued at every
+ * (embedWorker.ts, in the training worker's bundle): the main thread fills each worker's inputs, keeps two chunks queued at every
  * worker (so a worker never waits while the main thread computes), and embeds chunks itself in
  * between. Every row goes through the same kernels on the same backend, so the table equals the
  * one a single thread computes, bit for bit (test/embed-parallel.test.ts).
@@ -27,7 +27,7 @@ class EmbedWorker {
   readonly ready: Promise<void>;
 
   constructor(backend: BackendName, model: Arch2vecModel['config'], onDead: () => void) {
-    this.worker = startWorker(__dirname, 'embedWorker', { backend, model });
+    this.worker = startWorker({ role: 'embed', backend, model });
     const started = this.expect(-1);
     this.worker.on('message', (r: EmbedReply) => {
       const id = r.type === 'ready' ? -1 : r.id ?? -1;

@@ -1,5 +1,5 @@
 /**
- * An embedding worker: its own tfjs backend (wasm is single-threaded in Node, so one per core) and
+ * An embedding worker (a role of the engine's worker bundle, train/trainWorker.ts): its own tfjs backend (wasm is single-threaded in Node, so one per core) and
  * a folded encoder of the weights it was last sent. Embeds the chunks the main thread fills.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +11,7 @@ import type { ModelConfig } from '../model/config';
 import { FoldedEncoder } from './foldedEncoder';
 
 export interface EmbedWorkerInit {
+  role: 'embed';
   backend: BackendName;
   model: ModelConfig;
 }
@@ -26,7 +27,7 @@ export type EmbedReply =
   | { type: 'embedded'; id: number; data: Float32Array }
   | { type: 'error'; id?: number; message: string };
 
-async function main() {
+export async function runEmbedWorker(): Promise<void> {
   const init = workerData as EmbedWorkerInit;
   await selectBackend(init.backend);
   const model = new Arch2vecModel(init.model, new Rng(0));
@@ -59,5 +60,3 @@ async function main() {
   });
   port.postMessage({ type: 'ready' } satisfies EmbedReply);
 }
-
-main().catch((e) => parentPort?.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) } satisfies EmbedReply));

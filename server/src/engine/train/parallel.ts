@@ -87,7 +87,7 @@ export class ParallelStepper implements TrainingStepper {
     const s = new ParallelStepper(model, config, Math.max(1, threads));
     const ready: Promise<unknown>[] = [];
     for (let i = 0; i < s.threads - 1; i++) {
-      const w = startWorker(__dirname, 'trainWorker', { backend, model: model.config, params: s.params.buffer, grads: s.grads.buffer, stats: s.stats.buffer, index: i });
+      const w = startWorker({ role: 'train', backend, model: model.config, params: s.params.buffer, grads: s.grads.buffer, stats: s.stats.buffer, index: i });
       s.workers.push(w);
       ready.push(new Promise((resolve, reject) => {
         const onMsg = (r: WorkerReply) => {

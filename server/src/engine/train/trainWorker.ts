@@ -9,8 +9,10 @@ import { Rng } from '../data/random';
 import { Arch2vecModel } from '../model/arch2vecModel';
 import type { ModelConfig } from '../model/config';
 import { flatLayout, ShardComputer } from './shard';
+import { runEmbedWorker } from '../query/embedWorker';
 
 export interface WorkerInit {
+  role: 'train';
   backend: BackendName;
   model: ModelConfig;
   params: SharedArrayBuffer;
@@ -58,4 +60,6 @@ async function main() {
   port.postMessage({ type: 'ready', device: report.device } satisfies WorkerReply);
 }
 
-main().catch((e) => parentPort?.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) }));
+// The same bundle runs the embedding workers (query/embedPool.ts), so tfjs ships once.
+((workerData as { role?: string }).role === 'embed' ? runEmbedWorker() : main())
+  .catch((e) => parentPort?.postMessage({ type: 'error', message: (e as Error).stack ?? String(e) }));
