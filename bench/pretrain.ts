@@ -3,7 +3,7 @@
  * gradients, clipping, Adam) for every backend that loads here, batch 32 as the reference, plus
  * larger batches for GPU backends and 1..N data-parallel threads for host backends.
  *
- *   npm run bench:pretrain [-- --seconds 8 --backends wasm,cpu,webgpu --threads 1,2 --space nb201|nb101 --mode train|eval]
+ *   npm run bench:pretrain [-- --seconds 8 --backends wasm,cpu,webgpu --threads 1,2 --space nb201|nb101|darts --mode train|eval]
  *
  * --space nb101: NB101-shaped batches (7 nodes, 5 op columns) of the 500 real NAS-Bench-101 cells in
  * bench/reference/cells.json (the same cells bench_torch.py cycles through).
@@ -30,13 +30,13 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-/** Cells to draw batches from: all of NB201, or the 500 real NB101 cells of bench/reference/cells.json. */
+/** Cells to draw batches from: all of NB201, or the 500 real NB101 cells / 1,225 real NB301 genotypes of bench/reference/cells.json. */
 function cellSource(space: string): { nodes: number; opColumns: number; count: number; fillEncoding(i: number, adj: Float32Array, ops: Float32Array, slot: number): void } {
   if (space === 'nb201') return loadNb201();
-  if (space !== 'nb101') throw new Error(`--space: nb201 or nb101, not '${space}'`);
+  if (space !== 'nb101' && space !== 'darts') throw new Error(`--space: nb201, nb101 or darts, not '${space}'`);
   const file = join(__dirname, 'reference', 'cells.json');
-  const { nb101 } = JSON.parse(readFileSync(file, 'utf8')) as { nb101: { nodes: number; opColumns: number; cells: { adjacency: number[][]; columns: number[] }[] } };
-  const { nodes: n, opColumns: d, cells } = nb101;
+  type Cells = { nodes: number; opColumns: number; cells: { adjacency: number[][]; columns: number[] }[] };
+  const { nodes: n, opColumns: d, cells } = (JSON.parse(readFileSync(file, 'utf8')) as Record<'nb101' | 'darts', Cells>)[space];
   return {
     nodes: n, opColumns: d, count: cells.length,
     fillEncoding(i, adj, ops, slot) {
@@ -97,7 +97,7 @@ async function main() {
   const mode = arg('mode', 'train') === 'eval' ? 'eval' : 'train';
   cellSource(space); // fail early on a bad --space
   const listing = await listBackends();
-  const title = space === 'nb101' ? 'NAS-Bench-101-shaped (7 nodes, 5 op columns; 500 real cells)' : 'NAS-Bench-201';
+  const title = space === 'nb101' ? 'NAS-Bench-101-shaped (7 nodes, 5 op columns; 500 real cells)' : space === 'darts' ? 'DARTS-shaped (11 nodes, 11 op columns; 1,225 real NB301 genotypes)' : 'NAS-Bench-201';
   console.log(`${title} pretraining step throughput (${mode} mode), ${seconds} s per row, ${availableParallelism()} cores, node ${process.version}`);
   for (const b of listing) console.log(`  ${b.backend.padEnd(15)} ${b.available ? `available: ${b.device}` : `not available: ${b.reason}`}`);
   console.log('\n| backend | device | batch | threads | graphs/s |\n|---|---|---:|---:|---:|');

@@ -14,6 +14,8 @@ forcing 2 torch threads oversubscribes the 2 cores, see docs/machine-facts.md):
                 7 op columns, batches drawn in a fixed random permutation of the 15,625 NB201 cells
   nb201 eval    the same step with the model in eval mode (the reference trains that way after epoch 1)
   nb101 train   the train-mode step on 7-node, 5-column NB101 cells (500 real cells, cycled)
+  darts train / darts eval   the step in train / eval mode on 11-node, 11-column DARTS normal cells
+                (1,225 real NB301 genotypes, cycled): the shape of one DARTS pretraining epoch
   embed         eval-mode mu for all 15,625 NB201 cells in chunks of 500, node mean (no gradients)
   knn           exact 10-NN over 423,624 x 16 (matmul expansion + topk), median over 200 queries
 """
@@ -40,15 +42,19 @@ def load_cells():
     cols = torch.tensor([[int(c) for c in s] for s in a['columns']])
     ops201 = torch.nn.functional.one_hot(cols, d).float()
     adj201 = torch.tensor(a['adjacency'], dtype=torch.float32).expand(len(cols), n, n).contiguous()
-    b = cells['nb101']
+    return (ops201, adj201), padded(cells['nb101']), padded(cells['darts'])
+
+
+def padded(b):
+    """Cells given as adjacency rows and one-hot columns (-1 = padding node) -> (ops, adj) tensors."""
     n, d = b['nodes'], b['opColumns']
-    adj101 = torch.tensor([c['adjacency'] for c in b['cells']], dtype=torch.float32)
-    ops101 = torch.zeros(len(b['cells']), n, d)
+    adj = torch.tensor([c['adjacency'] for c in b['cells']], dtype=torch.float32)
+    ops = torch.zeros(len(b['cells']), n, d)
     for i, c in enumerate(b['cells']):
         for r, j in enumerate(c['columns']):
             if j >= 0:
-                ops101[i, r, j] = 1
-    return (ops201, adj201), (ops101, adj101)
+                ops[i, r, j] = 1
+    return ops, adj
 
 
 def bench_train(ops, adj, seconds, mode='train', batch=32, seed=3):
@@ -137,12 +143,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--seconds', type=float, default=15.0)
     ap.add_argument('--json', help='also write the results to this file')
-    ap.add_argument('--only', default='nb201_train,nb201_eval,nb101_train,embed,knn',
-                    help='comma-separated subset of nb201_train,nb201_eval,nb101_train,embed,knn (short interleaved runs)')
+    ap.add_argument('--only', default='nb201_train,nb201_eval,nb101_train,darts_train,darts_eval,embed,knn',
+                    help='comma-separated subset of nb201_train,nb201_eval,nb101_train,darts_train,darts_eval,embed,knn (short interleaved runs)')
     ap.add_argument('--embed-repeats', type=int, default=5)
     args = ap.parse_args()
     torch.set_num_threads(1)
-    (ops201, adj201), (ops101, adj101) = load_cells()
+    (ops201, adj201), (ops101, adj101), (opsd, adjd) = load_cells()
     res = {
         'date': time.strftime('%Y-%m-%d'), 'torch': torch.__version__, 'threads': torch.get_num_threads(),
         'cpu': platform.processor() or platform.machine(), 'cores': os.cpu_count(),
@@ -157,6 +163,10 @@ def main():
     if 'nb101_train' in only:
         res['nb101_train'] = bench_train(ops101, adj101, args.seconds, 'train')
         show('NB101 train-mode step (B=32, N=7, D=5)', res['nb101_train'])
+    for mode in ('train', 'eval'):
+        if 'darts_' + mode in only:
+            res['darts_' + mode] = bench_train(opsd, adjd, args.seconds, mode)
+            show('DARTS %s-mode step (B=32, N=%d, D=%d)' % (mode, opsd.shape[1], opsd.shape[2]), res['darts_' + mode])
     if 'embed' in only:
         res['embed_nb201'] = bench_embed(ops201, adj201, args.embed_repeats)
         print('embed all %d NB201 cells (chunks of 500, no grad): best %.3f s, median %.3f s, cpu %.3f s' % (

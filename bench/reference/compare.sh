@@ -21,6 +21,9 @@ for r in $(seq 1 "$ROUNDS"); do
   echo "== round $r: NB101-shaped train step, batch 32"
   $TORCH --only nb101_train | tail -1
   $OURS bench/pretrain.ts --seconds "$SECS" --backends wasm --threads 1,2 --space nb101 | grep '^| wasm'
+  echo "== round $r: DARTS-shaped step, batch 32, eval mode (what the reference's epochs 2..10 run)"
+  $TORCH --only darts_eval | tail -1
+  $OURS bench/pretrain.ts --seconds "$SECS" --backends wasm --threads 1,2 --space darts --mode eval | grep '^| wasm'
   echo "== round $r: embed all 15,625 NB201 cells; exact 10-NN over 423,624 x 16"
   $TORCH --only embed,knn --embed-repeats 3 | tail -2
   $OURS bench/embed.ts --backend wasm --quick | grep -E '^embed all|^k-NN \(k=10\)'
