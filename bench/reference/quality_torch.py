@@ -101,7 +101,7 @@ def main():
     torch.manual_seed(args.seed)
     np.random.seed(args.seed)
 
-    (ops, adj), _ = load_cells()
+    (ops, adj), *_ = load_cells()
     count = ops.shape[0]
     n_train = int(count * 0.9)
     train_idx = np.random.permutation(n_train)

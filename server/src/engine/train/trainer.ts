@@ -142,6 +142,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const adjBuf = new Float32Array(B * n * n);
   const opsBuf = new Float32Array(B * n * d);
 
+  let stepperDisposed = false;
   const saveCheckpoint = async (epoch: number, batch: number) => {
     stepper.syncModel();
     const meta: CheckpointMeta = { epoch, batch, adamStep: stepper.adamStep, samplerState: sampler.getState(), configKey: key };
@@ -205,6 +206,10 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
       opts.onEpoch?.(metrics[metrics.length - 1]);
     }
 
+    // The training threads' memory goes back before the embedding threads start (peak RSS).
+    stepper.syncModel();
+    await stepper.dispose();
+    stepperDisposed = true;
     report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: 0, steps: ds.count, message: `embedding ${ds.count} cells` });
     const emb = await embedDataset(model, ds, (done) => report({ phase: 'embed', epoch: train.epochs, epochs: train.epochs, step: done, steps: ds.count }));
     writeTensors(opts.modelDir, FILES.model, { space: opts.space, model: modelConfig }, await snapshot(model));
@@ -215,7 +220,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
     report({ phase: 'done', epoch: train.epochs, epochs: train.epochs, step: ds.count, steps: ds.count });
     return { config: final, metrics };
   } finally {
-    await stepper.dispose();
+    if (!stepperDisposed) await stepper.dispose();
     model.dispose();
   }
 }
