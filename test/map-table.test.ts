@@ -109,5 +109,8 @@ describe('map: coloured by the user\'s table', () => {
     const values = base64ToFloat32(t.values);
     assert.deepEqual([values[7], values[15624]], [81, 81.25], 'repeats of a cell are one cell with the mean');
     assert.equal(base64ToFloat32(r.color!).length, 15625);
+    // The shipped binary NB201 table (also accepted by the setting) is the benchmark colouring already: no overlay, no error.
+    const binary = await service.map({ space: 'nasbench201', table: join(REPO, 'data', 'nasbench201.table') });
+    assert.deepEqual([binary.table, binary.tableError, binary.tableSpace], [undefined, undefined, undefined]);
   });
 });

@@ -23,7 +23,7 @@ import { annotateNeighbours } from './query/listedCells';
 import { modelLayers } from './query/mapLayers';
 import { appendF32, f32Base64 as b64, mapTableOverlay, type MapTableOverlay } from './query/mapTable';
 import { readSpaceTable } from './search/spaceSearch';
-import { TableError } from './search/userTable';
+import { isUserTableFile, TableError } from './search/userTable';
 import { ENGINE_SPACES } from './spaces';
 import { pca2, project } from './query/projection';
 import { cellText } from '../core/render';
@@ -319,7 +319,8 @@ export class EngineService {
     let overlay: MapTableOverlay | undefined;
     let tableError: string | undefined;
     let tableSpace: SpaceId | undefined;
-    if (p.table) {
+    // A binary NB201 table (also accepted by the setting) is the benchmark the NB201 map is already coloured by.
+    if (p.table && isUserTableFile(resolve(p.table))) {
       try {
         const table = readSpaceTable({ space: qm.space, table: resolve(p.table), dartsPoolSize: qm.config.data.dartsPool, dartsPoolSeed: qm.config.train.seed }, { defaultSpace: qm.space });
         if (table.space !== qm.space) tableSpace = table.space;
