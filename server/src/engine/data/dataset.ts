@@ -23,6 +23,9 @@ export interface Dataset {
   describe(i: number): string;
 }
 
+/** What embedding needs of a data set: its size, encoding shape and rows. */
+export type EncodedRows = Pick<Dataset, 'count' | 'nodes' | 'opColumns' | 'fillEncoding'>;
+
 export interface Progress {
   /** 'load' (reading a cache), 'cache-invalid' (see `message`), 'dedupe', 'hash', 'write', 'sample'. */
   phase: string;

@@ -12,7 +12,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend';
-import type { Dataset } from '../data/dataset';
+import type { EncodedRows } from '../data/dataset';
 import type { Arch2vecModel } from '../model/arch2vecModel';
 import { startWorker } from '../process/startWorker';
 import type { EmbedReply, EmbedRequest } from './embedWorker';
@@ -118,7 +118,7 @@ export interface ParallelEmbedOptions {
 }
 
 /** Every row of `ds` embedded (node-mean of μ), [count × latent], on `threads` threads. */
-export async function embedDatasetParallel(model: Arch2vecModel, ds: Dataset, o: ParallelEmbedOptions): Promise<Float32Array> {
+export async function embedDatasetParallel(model: Arch2vecModel, ds: EncodedRows, o: ParallelEmbedOptions): Promise<Float32Array> {
   const workers = await workersFor(model, o.backend, o.threads - 1);
   const version = ++weightsVersion;
   const tensors: [string, Float32Array][] = [];

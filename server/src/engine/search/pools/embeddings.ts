@@ -12,16 +12,14 @@
  *
  * Cache format: store/embeddingCache.ts.
  */
-import * as tf from '@tensorflow/tfjs-core';
-import '../../model/tfSetup';
 import { join, resolve } from 'node:path';
 import { encodeCell } from '../../../core/cellSpec';
 import { encodeDarts } from '../../../core/spaces/darts';
-import { FoldedEncoder } from '../../query/foldedEncoder';
 import type { QueryModel } from '../../query/model';
 import { modelWeightsSha, readCachedTable, writeCachedTable } from '../../store/embeddingCache';
 import { cacheDir, shippedModelDir } from '../../paths';
-import { dataId } from '../../train/trainer';
+import { dataId, embedDataset } from '../../train/trainer';
+import type { EncodedRows } from '../../data/dataset';
 import type { SpacePool } from './types';
 
 export interface PoolEmbeddings {
@@ -53,47 +51,35 @@ export function poolEmbeddingFile(qm: Pick<QueryModel, 'dir' | 'source' | 'space
   return join(qm.dir, 'pool-embeddings', name);
 }
 
-/** Embeds pool cells [from, to) (both cell parts when the pool has two). */
+/** Embeds pool cells [from, to) (both cell parts when the pool has two), on every core for a large range (embedDataset). */
 export async function embedPoolCells(qm: QueryModel, pool: SpacePool, from: number, to: number, opts: PoolEmbeddingOptions = {}): Promise<Float32Array> {
   const { nodes: n, opColumns: d, latent } = qm.config.model;
   const parts = pool.embeddingParts;
   const dim = latent * parts;
   const count = to - from;
-  const chunk = opts.chunk ?? 1000;
   const out = new Float32Array(count * dim);
-  const adj = new Float32Array(Math.min(chunk, Math.max(1, count)) * n * n);
-  const ops = new Float32Array(Math.min(chunk, Math.max(1, count)) * n * d);
-  const enc = new FoldedEncoder(qm.model);
   const ds = pool.dataset;
-  try {
-    for (let part = 0; part < parts; part++) {
-      for (let start = 0; start < count; start += chunk) {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('cancelled');
-        const b = Math.min(chunk, count - start);
-        for (let s = 0; s < b; s++) {
-          const i = from + start + s;
-          if (part === 0 && ds && i < ds.count && ds.nodes === n && ds.opColumns === d) {
-            ds.fillEncoding(i, adj, ops, s);
-            continue;
-          }
-          const spec = pool.spec(i);
-          const e = part === 1 && spec.space === 'darts' ? encodeDarts(spec.reduce) : encodeCell(spec);
-          if (e.adjacency.length !== n || e.ops[0]?.length !== d) throw new Error(`${qm.dir}: the model expects ${n}×${d} encodings, pool cell ${i} is ${e.adjacency.length}×${e.ops[0]?.length}`);
-          adj.fill(0, s * n * n, (s + 1) * n * n);
-          ops.fill(0, s * n * d, (s + 1) * n * d);
-          e.adjacency.forEach((row, r) => row.forEach((x, c) => (adj[s * n * n + r * n + c] = x)));
-          e.ops.forEach((row, r) => row.forEach((x, c) => (ops[s * n * d + r * d + c] = x)));
+  for (let part = 0; part < parts; part++) {
+    // Row s of this part: pool cell from + s (its reduction cell for DARTS's second part), as the model encodes it.
+    const rows: EncodedRows = {
+      count, nodes: n, opColumns: d,
+      fillEncoding(s, adj, ops, slot = 0) {
+        const i = from + s;
+        if (part === 0 && ds && i < ds.count && ds.nodes === n && ds.opColumns === d) {
+          ds.fillEncoding(i, adj, ops, slot);
+          return;
         }
-        const t = tf.tidy(() => enc.embed(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n])));
-        const v = (await t.data()) as Float32Array;
-        t.dispose();
-        for (let s = 0; s < b; s++) out.set(v.subarray(s * latent, (s + 1) * latent), (start + s) * dim + part * latent);
-        opts.onProgress?.(part * count + start + b, parts * count);
-        await new Promise((r) => setImmediate(r)); // let cancellation and progress through
-      }
-    }
-  } finally {
-    enc.dispose();
+        const spec = pool.spec(i);
+        const e = part === 1 && spec.space === 'darts' ? encodeDarts(spec.reduce) : encodeCell(spec);
+        if (e.adjacency.length !== n || e.ops[0]?.length !== d) throw new Error(`${qm.dir}: the model expects ${n}×${d} encodings, pool cell ${i} is ${e.adjacency.length}×${e.ops[0]?.length}`);
+        adj.fill(0, slot * n * n, (slot + 1) * n * n);
+        ops.fill(0, slot * n * d, (slot + 1) * n * d);
+        e.adjacency.forEach((row, r) => row.forEach((x, c) => (adj[slot * n * n + r * n + c] = x)));
+        e.ops.forEach((row, r) => row.forEach((x, c) => (ops[slot * n * d + r * d + c] = x)));
+      },
+    };
+    const v = await embedDataset(qm.model, rows, (done) => opts.onProgress?.(part * count + done, parts * count), opts.chunk ?? 1000, opts.signal);
+    for (let s = 0; s < count; s++) out.set(v.subarray(s * latent, (s + 1) * latent), s * dim + part * latent);
   }
   return out;
 }
