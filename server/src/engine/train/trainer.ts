@@ -173,7 +173,8 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
         graphs += b;
         const nowMs = performance.now();
         const every = opts.progressEverySteps;
-        if (nowMs - lastReport > 500 || batch === steps - 1 || (every && (batch + 1) % every === 0)) {
+        // The first step reports at once (the user sees the run start, and can cancel it), then every 500 ms.
+        if (batch === startBatch || nowMs - lastReport > 500 || batch === steps - 1 || (every && (batch + 1) % every === 0)) {
           const l = await stepper.drainLoss();
           if (l) {
             const k = batch - startBatch + 1 - lossBatches;
