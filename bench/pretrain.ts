@@ -23,6 +23,7 @@ import { Rng } from '../server/src/engine/data/random';
 import { Arch2vecModel } from '../server/src/engine/model/arch2vecModel';
 import { DEFAULT_TRAIN, modelConfigFor } from '../server/src/engine/model/config';
 import { ParallelStepper, type TrainingStepper } from '../server/src/engine/train/parallel';
+import { hostProducts } from '../server/src/engine/train/shard';
 import { DeviceStepper } from '../server/src/engine/train/step';
 
 function arg(name: string, fallback: string): string {
@@ -110,7 +111,8 @@ async function main() {
     for (const [batch, threads] of rows) {
       if (b.backend === 'cpu' && threads > 1) continue; // pure JS: far too slow to be worth sharding
       const { rate, perCpu } = await measure(b.backend, batch, threads, b.backend === 'cpu' ? Math.min(seconds, 4) : seconds, space, mode);
-      console.log(`| ${b.backend} | ${report.device} | ${batch} | ${threads} | ${rate.toFixed(0)} |`);
+      const device = host ? `${report.device}; products: ${hostProducts().kind}` : report.device;
+      console.log(`| ${b.backend} | ${device} | ${batch} | ${threads} | ${rate.toFixed(0)} |`);
       cpuRows.push(`| ${b.backend} | ${batch} | ${threads} | ${perCpu.toFixed(0)} |`);
     }
   }

@@ -64,6 +64,8 @@ export interface ModelDirConfig {
   backend: BackendReport;
   /** Training threads (data-parallel workers incl. the main thread). */
   threads: number;
+  /** What ran the host training path's matrix products ("WebAssembly SIMD, relaxed FMA", "tfjs wasm matMul"); absent on GPU backends. */
+  products?: string;
   versions: { arch2vec: string; tfjs: string; node: string };
   epochsDone: number;
   complete: boolean;

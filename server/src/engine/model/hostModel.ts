@@ -19,6 +19,8 @@ import { Rng } from '../data/random';
 
 /** C[m,n] = A[m,k]·B[k,n], row-major; may return a fresh array. */
 export type MatMul = (a: Float32Array, m: number, k: number, b: Float32Array, n: number) => Float32Array;
+/** C[m,n] = Xᵀ·B for a row-major X[rows,m] and B[rows,n], without a transposed copy of X. */
+export type MatMulTA = (x: Float32Array, rows: number, m: number, b: Float32Array, n: number) => Float32Array;
 
 /** Plain JS product (i-k-j order), used for the small ones and as a fallback. */
 export function jsMatMul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, out: Float32Array = new Float32Array(m * n)): Float32Array {
@@ -139,7 +141,7 @@ export class HostArch2vec {
   private readonly L: LayerOffsets[] = [];
   private readonly off: Record<'muW' | 'muB' | 'lsW' | 'lsB' | 'dW' | 'dB', number>;
 
-  constructor(readonly config: ModelConfig, readonly layout: ParamLayout, private readonly mm: MatMul = jsMatMul) {
+  constructor(readonly config: ModelConfig, readonly layout: ParamLayout, private readonly mm: MatMul = jsMatMul, private readonly mmTA?: MatMulTA) {
     if (config.hidden % 4 !== 0) throw new Error(`host training path: hidden width ${config.hidden} is not a multiple of 4`);
     const at = new Map(layout.slots.map((s) => [s.name, s.offset]));
     const o = (name: string) => {
@@ -160,6 +162,12 @@ export class HostArch2vec {
 
   private matmul(a: Float32Array, m: number, k: number, b: Float32Array, n: number): Float32Array {
     return m * k * n < SMALL ? jsMatMul(a, m, k, b, n) : this.mm(a, m, k, b, n);
+  }
+
+  /** xᵀ·dy for x [rows, k], dy [rows, n]: through the strided kernel when there is one. */
+  private matmulTA(x: Float32Array, rows: number, k: number, dy: Float32Array, n: number): Float32Array {
+    if (this.mmTA && n % 8 === 0 && rows * k * n >= SMALL) return this.mmTA(x, rows, k, dy, n);
+    return this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n);
   }
 
   /** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
@@ -300,7 +308,7 @@ export class HostArch2vec {
 
   /** Backward of x·W: dW (= xᵀ·dy) added into `grad`; returns dx = dy·Wᵀ. (Bias gradients: the callers.) */
   private denseBackward(dy: Float32Array, x: Float32Array, rows: number, k: number, p: Float32Array, w: number, n: number, grad: Float32Array): Float32Array {
-    const dW = this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n);
+    const dW = this.matmulTA(x, rows, k, dy, n);
     for (let i = 0; i < k * n; i++) grad[w + i] += dW[i];
     return this.matmul(dy, rows, n, transpose(p.subarray(w, w + k * n), k, n, this.buf('wT', k * n)), k);
   }
@@ -461,7 +469,7 @@ export class HostArch2vec {
     adjLoss *= cAdj;
 
     // Heads backward.
-    const dWHead = this.matmul(transpose(h, rows, H, this.buf('xT', rows * H)), H, rows, dHead, 2 * Z);
+    const dWHead = this.matmulTA(h, rows, H, dHead, 2 * Z);
     for (let r = 0; r < H; r++) {
       for (let k = 0; k < Z; k++) {
         grad[muW + r * Z + k] += dWHead[r * 2 * Z + k];

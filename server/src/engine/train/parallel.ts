@@ -67,6 +67,8 @@ export class ParallelStepper implements TrainingStepper {
   /** The flat parameters moved since the model's variables were last written. */
   private dirty = false;
   adamStep = 0;
+  /** What runs the matrix products (the same in every thread). */
+  readonly productsKind: string;
 
   private constructor(readonly model: Arch2vecModel, readonly config: TrainConfig, readonly threads: number) {
     this.layout = flatLayout(model);
@@ -78,6 +80,7 @@ export class ParallelStepper implements TrainingStepper {
     this.m = new Float32Array(this.layout.trainableSize);
     this.v = new Float32Array(this.layout.trainableSize);
     this.shard = new ShardComputer(model, this.layout);
+    this.productsKind = this.shard.productsKind;
     this.mainGrad = new Float32Array(this.layout.trainableSize);
     this.mainStats = new Float32Array(statsSize);
     this.reloadParams();

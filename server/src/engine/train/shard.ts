@@ -1,7 +1,17 @@
-import { tensor as tensorOf } from '@tensorflow/tfjs-core';
+import { getBackend, tensor as tensorOf } from '@tensorflow/tfjs-core';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
-import { HostArch2vec, type MatMul } from '../model/hostModel';
+import { HostArch2vec, type MatMul, type MatMulTA } from '../model/hostModel';
 import { tfMatMul } from '../model/tfMatMul';
+import { wasmProducts } from '../model/wasmMatMul';
+
+/**
+ * The products of the host path: this project's WebAssembly SIMD kernel (1.6x tfjs-wasm's XNNPACK
+ * product here) unless tfjs runs on native TensorFlow, whose BLAS is faster still.
+ */
+export function hostProducts(): { mm: MatMul; mmTA?: MatMulTA; kind: string } {
+  const w = getBackend() === 'tensorflow' ? undefined : wasmProducts();
+  return w ?? { mm: tfMatMul(), kind: `tfjs ${getBackend()} matMul` };
+}
 
 /** Where each variable sits in a flat Float32Array: trainables first, then batch-norm running stats. */
 export interface FlatLayout {
@@ -54,8 +64,11 @@ export class ShardComputer {
   readonly muSqSum: Float64Array;
   muCount = 0;
 
-  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, mm: MatMul = tfMatMul()) {
-    this.host = new HostArch2vec(model.config, layout, mm);
+  readonly productsKind: string;
+
+  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, products: { mm: MatMul; mmTA?: MatMulTA; kind?: string } = hostProducts()) {
+    this.host = new HostArch2vec(model.config, layout, products.mm, products.mmTA);
+    this.productsKind = products.kind ?? 'custom';
     this.muSum = new Float64Array(model.config.nodes * model.config.latent);
     this.muSqSum = new Float64Array(model.config.nodes * model.config.latent);
   }

@@ -112,7 +112,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
   const config: ModelDirConfig = {
     format: 'arch2vec-model/1', space: opts.space, model: modelConfig, train,
     data: { count: ds.count, train: split.train.length, heldOut: split.heldOut.length, id, ...(opts.space === 'darts' ? { dartsPool } : {}) },
-    backend: opts.backend, threads, versions: { arch2vec: VERSION, tfjs: tf.version_core, node: process.version },
+    backend: opts.backend, threads, ...(stepper instanceof ParallelStepper ? { products: stepper.productsKind } : {}), versions: { arch2vec: VERSION, tfjs: tf.version_core, node: process.version },
     epochsDone: 0, complete: false, createdAt: (opts.resume && previous?.createdAt) || now, updatedAt: now,
   };
   let metrics: EpochMetrics[] = [];
