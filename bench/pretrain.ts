@@ -111,7 +111,7 @@ async function main() {
     for (const [batch, threads] of rows) {
       if (b.backend === 'cpu' && threads > 1) continue; // pure JS: far too slow to be worth sharding
       const { rate, perCpu } = await measure(b.backend, batch, threads, b.backend === 'cpu' ? Math.min(seconds, 4) : seconds, space, mode);
-      const device = host ? `${report.device}; products: ${hostProducts().kind}` : report.device;
+      const device = host ? `${report.device}; host kernels: ${hostProducts().kernels?.kind ?? 'none (tfjs products, JS loops)'}` : report.device;
       console.log(`| ${b.backend} | ${device} | ${batch} | ${threads} | ${rate.toFixed(0)} |`);
       cpuRows.push(`| ${b.backend} | ${batch} | ${threads} | ${perCpu.toFixed(0)} |`);
     }

@@ -37,9 +37,9 @@ import { Arch2vecModel } from '../server/src/engine/model/arch2vecModel';
 import { DEFAULT_TRAIN, modelConfigFor } from '../server/src/engine/model/config';
 import { upperMask, vaeLoss } from '../server/src/engine/model/loss';
 import { Stepper } from '../server/src/engine/train/step';
-import { HostArch2vec, jsMatMul, type MatMul, type MatMulTA } from '../server/src/engine/model/hostModel';
+import { HostArch2vec, jsMatMul, type HostProducts } from '../server/src/engine/model/hostModel';
 import { tfMatMul } from '../server/src/engine/model/tfMatMul';
-import { wasmProducts } from '../server/src/engine/model/wasmMatMul';
+import { HostKernels } from '../server/src/engine/model/hostKernels';
 import { flatLayout, readParams } from '../server/src/engine/train/shard';
 import { ParallelStepper } from '../server/src/engine/train/parallel';
 
@@ -401,17 +401,17 @@ for (const space of ['nb201', 'nb101']) {
     }
     const opsIn = f32(g.input.ops);
     const adjIn = f32(g.input.adj);
-    const wasm = wasmProducts();
-    const products: [string, MatMul, MatMulTA | undefined][] = [['tfjs matMul', tfMatMul(), undefined], ['JS matMul', jsMatMul, undefined]];
-    if (wasm) products.unshift([`the project's wasm kernel: ${wasm.kind}`, wasm.mm, wasm.mmTA]);
-    test('the WebAssembly SIMD product kernel loads here', () => assert.ok(wasm, 'no WebAssembly SIMD in this Node'));
-    for (const [label, mm, mmTA] of products) {
+    const wasm = HostKernels.create();
+    const products: [string, () => HostProducts][] = [['tfjs matMul, JS loops', () => ({ mm: tfMatMul() })], ['JS matMul, JS loops', () => ({ mm: jsMatMul })]];
+    if (wasm) products.unshift([`the project's kernels: ${wasm.kind}`, () => ({ kernels: HostKernels.create() })]);
+    test('the WebAssembly SIMD kernels load here', () => assert.ok(wasm, 'no WebAssembly SIMD in this Node'));
+    for (const [label, makeProducts] of products) {
       test(`eval and train-mode forward, loss, every gradient and the running statistics (${label})`, () => {
         const model = modelFrom(g);
         try {
           const layout = flatLayout(model);
           const params = readParams(model, layout);
-          const host = new HostArch2vec(model.config, layout, mm, mmTA);
+          const host = new HostArch2vec(model.config, layout, makeProducts());
           const T = layout.trainableSize;
           const S = layout.total - T;
           const tag = `${space} host(${label})`;

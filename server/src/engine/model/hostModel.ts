@@ -12,15 +12,19 @@
  * Same function as `Arch2vecModel.forward` + `vaeLoss` + autodiff (pinned against the PyTorch golden
  * fixtures by test/model.test.ts, both paths), except the random streams: noise and dropout masks come
  * from the seeded `Rng`, not tfjs's generators.
+ *
+ * With `HostKernels` (WebAssembly SIMD, the default wherever the engine has it) the products, batch norm,
+ * its gradient and the GIN aggregation run in those kernels, on buffers in the kernels' memory; the JS
+ * loops below stay as the fallback and as the definition the kernels reproduce bit for bit
+ * (test/host-kernels.test.ts).
  */
 import type { Mode } from './arch2vecModel';
 import type { ModelConfig } from './config';
 import { Rng } from '../data/random';
+import type { HostKernels } from './hostKernels';
 
 /** C[m,n] = A[m,k]·B[k,n], row-major; may return a fresh array. */
 export type MatMul = (a: Float32Array, m: number, k: number, b: Float32Array, n: number) => Float32Array;
-/** C[m,n] = Xᵀ·B for a row-major X[rows,m] and B[rows,n], without a transposed copy of X. */
-export type MatMulTA = (x: Float32Array, rows: number, m: number, b: Float32Array, n: number) => Float32Array;
 
 /** Plain JS product (i-k-j order), used for the small ones and as a fallback. */
 export function jsMatMul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, out: Float32Array = new Float32Array(m * n)): Float32Array {
@@ -53,7 +57,7 @@ export function transpose(a: Float32Array, m: number, n: number, out: Float32Arr
  */
 
 /** s1[c] = Σ_r u[r,c], s2[c] = Σ_r u[r,c]². */
-function columnSums2(u: Float32Array, rows: number, H: number, s1: Float64Array, s2: Float64Array) {
+export function columnSums2(u: Float32Array, rows: number, H: number, s1: Float64Array, s2: Float64Array) {
   const n = rows * H;
   for (let c = 0; c < H; c += 4) {
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
@@ -68,7 +72,7 @@ function columnSums2(u: Float32Array, rows: number, H: number, s1: Float64Array,
 }
 
 /** out = da ⊙ [a > 0] (the ReLU gradient); dbeta[c] = Σ out, dgamma[c] = Σ out ⊙ x̂. */
-function reluGradSums(da: Float32Array, a: Float32Array, xhat: Float32Array, rows: number, H: number, out: Float32Array, dbeta: Float64Array, dgamma: Float64Array) {
+export function reluGradSums(da: Float32Array, a: Float32Array, xhat: Float32Array, rows: number, H: number, out: Float32Array, dbeta: Float64Array, dgamma: Float64Array) {
   const n = rows * H;
   for (let c = 0; c < H; c += 4) {
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
@@ -87,7 +91,7 @@ function reluGradSums(da: Float32Array, a: Float32Array, xhat: Float32Array, row
 }
 
 /** g ← scale·(g − mb − x̂·mg) in place (the batch-norm input gradient); db[c] = Σ of the result. */
-function bnInputGrad(g: Float32Array, xhat: Float32Array, rows: number, H: number, scale: Float64Array, mb: Float64Array, mg: Float64Array, db: Float64Array) {
+export function bnInputGrad(g: Float32Array, xhat: Float32Array, rows: number, H: number, scale: Float64Array, mb: Float64Array, mg: Float64Array, db: Float64Array) {
   const n = rows * H;
   for (let c = 0; c < H; c += 4) {
     const s0 = scale[c], s1 = scale[c + 1], s2 = scale[c + 2], s3 = scale[c + 3];
@@ -103,6 +107,34 @@ function bnInputGrad(g: Float32Array, xhat: Float32Array, rows: number, H: numbe
       a0 += v0; a1 += v1; a2 += v2; a3 += v3;
     }
     db[c] = a0; db[c + 1] = a1; db[c + 2] = a2; db[c + 3] = a3;
+  }
+}
+
+/** x̂ = (u − mean)·invstd and a = ReLU(γ·x̂ + β), row by row (the normalising pass of batch norm + ReLU). */
+export function bnReluNormalise(u: Float32Array, rows: number, H: number, mean: Float64Array, invstd: Float64Array, gam: Float64Array, bet: Float64Array, xhat: Float32Array, a: Float32Array) {
+  for (let r = 0; r < rows; r++) {
+    const o = r * H;
+    for (let c = 0; c < H; c++) {
+      const x = (u[o + c] - mean[c]) * invstd[c];
+      xhat[o + c] = x;
+      const y = gam[c] * x + bet[c];
+      a[o + c] = (y + Math.abs(y)) * 0.5; // ReLU without a data-dependent branch (~2x faster here)
+    }
+  }
+}
+
+/** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
+export interface Edges { rows: Int32Array; cols: Int32Array; w: Float32Array }
+
+/** out = (1+ε)·h + Ã·h (Ã symmetric, so the same map is its own transpose for the backward pass). */
+export function aggregate(h: Float32Array, c: number, onePlusEps: number, e: Edges, out: Float32Array) {
+  // out must not alias h. Float32 accumulation over ≤ 2n-2 terms of equal magnitude: ~1e-7 relative.
+  for (let i = 0; i < h.length; i++) out[i] = onePlusEps * h[i];
+  for (let t = 0; t < e.rows.length; t++) {
+    const ro = e.rows[t] * c;
+    const co = e.cols[t] * c;
+    const w = e.w[t];
+    for (let k = 0; k < c; k++) out[ro + k] += w * h[co + k];
   }
 }
 
@@ -137,12 +169,23 @@ export interface HostStepResult {
 /** torch's float32 sigmoid as the tfjs cpu backend rounds it (exactly 0/1 where float32 saturates). */
 const sigmoid32 = (x: number) => Math.fround(1 / (1 + Math.exp(-x)));
 
+export interface HostProducts {
+  /** Products for the JS path (default: plain JS). */
+  mm?: MatMul;
+  /** The WebAssembly SIMD kernels: products and the elementwise work in their memory. */
+  kernels?: HostKernels;
+}
+
 export class HostArch2vec {
   private readonly L: LayerOffsets[] = [];
   private readonly off: Record<'muW' | 'muB' | 'lsW' | 'lsB' | 'dW' | 'dB', number>;
+  private readonly mm: MatMul;
+  private readonly k?: HostKernels;
 
-  constructor(readonly config: ModelConfig, readonly layout: ParamLayout, private readonly mm: MatMul = jsMatMul, private readonly mmTA?: MatMulTA) {
+  constructor(readonly config: ModelConfig, readonly layout: ParamLayout, products: HostProducts = {}) {
     if (config.hidden % 4 !== 0) throw new Error(`host training path: hidden width ${config.hidden} is not a multiple of 4`);
+    this.mm = products.mm ?? jsMatMul;
+    this.k = products.kernels;
     const at = new Map(layout.slots.map((s) => [s.name, s.offset]));
     const o = (name: string) => {
       const v = at.get(name);
@@ -160,26 +203,89 @@ export class HostArch2vec {
     this.off = { muW: o('fc_mu.w'), muB: o('fc_mu.b'), lsW: o('fc_logvar.w'), lsB: o('fc_logvar.b'), dW: o('decoder.ops.w'), dB: o('decoder.ops.b') };
   }
 
-  private matmul(a: Float32Array, m: number, k: number, b: Float32Array, n: number): Float32Array {
+  /** What runs the heavy work, for logs. */
+  get kind(): string {
+    return this.k ? this.k.kind : 'JavaScript loops';
+  }
+
+  /*
+   * Scratch buffers, reused across steps (a step allocates almost nothing: GC was ~5% of a step). With
+   * kernels they live in the kernels' memory; `generation` says which memory the cached views belong to.
+   */
+  private readonly scratch = new Map<string, Float32Array | Float64Array | Int32Array>();
+  private scratchGeneration = 0;
+
+  private cached<T extends Float32Array | Float64Array | Int32Array>(key: string, n: number, make: (n: number) => T): T {
+    let b = this.scratch.get(key) as T | undefined;
+    if (!b || b.length < n) {
+      b = make(n);
+      this.scratch.set(key, b);
+    }
+    return b.subarray(0, n) as T;
+  }
+
+  private buf(key: string, n: number): Float32Array {
+    return this.cached(key, n, (m) => this.k?.f32(m) ?? new Float32Array(m));
+  }
+
+  private buf64(key: string, n: number): Float64Array {
+    return this.cached(key, n, (m) => this.k?.f64(m) ?? new Float64Array(m));
+  }
+
+  private bufI32(key: string, n: number): Int32Array {
+    return this.cached(key, n, (m) => this.k?.i32(m) ?? new Int32Array(m));
+  }
+
+  /**
+   * Runs `body` with buffers in the kernels' memory; when the memory had to grow on the way (views taken
+   * before are detached), drops every cached view and runs it again. `body` must only write its results
+   * through what it returns or after it can no longer fail (no side effects on a rerun).
+   */
+  private inArena<T>(body: () => T): T {
+    if (!this.k) return body();
+    for (let attempt = 0; ; attempt++) {
+      if (this.scratchGeneration !== this.k.generation) {
+        // Every view is dropped, so the whole (now larger) memory is free again: no region leaks.
+        this.scratch.clear();
+        this.k.reset();
+        this.scratchGeneration = this.k.generation;
+      }
+      let result: T;
+      try {
+        result = body();
+      } catch (e) {
+        if (this.k.generation === this.scratchGeneration || attempt > 30) throw e;
+        continue;
+      }
+      if (this.k.generation === this.scratchGeneration) return result;
+      if (attempt > 30) throw new Error('host kernels: the memory kept growing');
+    }
+  }
+
+  /** Whether all these live in the kernels' memory (always true on the kernel path after `inArena` copies). */
+  private owned(...vs: (Float32Array | Float64Array | Int32Array)[]): boolean {
+    const k = this.k;
+    return !!k && vs.every((v) => k.owns(v));
+  }
+
+  /** a[m,k]·b[k,n]; with kernels into the scratch buffer `outKey`. */
+  private matmul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, outKey: string): Float32Array {
+    if (n % 8 === 0 && this.owned(a, b)) return this.k!.gemm(a, m, k, b, n, this.buf(outKey, m * n));
     return m * k * n < SMALL ? jsMatMul(a, m, k, b, n) : this.mm(a, m, k, b, n);
   }
 
-  /** xᵀ·dy for x [rows, k], dy [rows, n]: through the strided kernel when there is one. */
-  private matmulTA(x: Float32Array, rows: number, k: number, dy: Float32Array, n: number): Float32Array {
-    if (this.mmTA && n % 8 === 0 && rows * k * n >= SMALL) return this.mmTA(x, rows, k, dy, n);
-    return this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n);
+  /** xᵀ·dy for x [rows, k], dy [rows, n]. */
+  private matmulTA(x: Float32Array, rows: number, k: number, dy: Float32Array, n: number, outKey: string): Float32Array {
+    if (n % 8 === 0 && this.owned(x, dy)) return this.k!.gemmTA(x, rows, k, dy, n, this.buf(outKey, k * n));
+    return this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n, outKey);
   }
 
   /** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
-  private static symmetricEdges(adj: Float32Array, b: number, n: number) {
-    let nnz = 0;
-    for (let g = 0; g < b; g++) {
-      const base = g * n * n;
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (adj[base + i * n + j] + adj[base + j * n + i] !== 0) nnz++;
-    }
-    const rows = new Int32Array(nnz);
-    const cols = new Int32Array(nnz);
-    const w = new Float32Array(nnz);
+  private symmetricEdges(adj: Float32Array, b: number, n: number): Edges {
+    const cap = b * n * n;
+    const rows = this.bufI32('edges.rows', cap);
+    const cols = this.bufI32('edges.cols', cap);
+    const w = this.buf('edges.w', cap);
     let t = 0;
     for (let g = 0; g < b; g++) {
       const base = g * n * n;
@@ -194,30 +300,12 @@ export class HostArch2vec {
         }
       }
     }
-    return { rows, cols, w };
+    return { rows: rows.subarray(0, t), cols: cols.subarray(0, t), w: w.subarray(0, t) };
   }
 
-  /** out = (1+ε)·h + Ã·h (Ã symmetric, so the same map is its own transpose for the backward pass). */
-  private static aggregate(h: Float32Array, c: number, onePlusEps: number, e: { rows: Int32Array; cols: Int32Array; w: Float32Array }, out: Float32Array) {
-    // out must not alias h. Float32 accumulation over ≤ 2n-2 terms of equal magnitude: ~1e-7 relative.
-    for (let i = 0; i < h.length; i++) out[i] = onePlusEps * h[i];
-    for (let t = 0; t < e.rows.length; t++) {
-      const ro = e.rows[t] * c;
-      const co = e.cols[t] * c;
-      const w = e.w[t];
-      for (let k = 0; k < c; k++) out[ro + k] += w * h[co + k];
-    }
-  }
-
-  /** Scratch buffers reused across steps (a step allocates almost nothing: GC was ~5% of a step). */
-  private readonly scratch = new Map<string, Float32Array>();
-  private buf(key: string, n: number): Float32Array {
-    let b = this.scratch.get(key);
-    if (!b || b.length < n) {
-      b = new Float32Array(n);
-      this.scratch.set(key, b);
-    }
-    return b.subarray(0, n);
+  private aggregate(h: Float32Array, c: number, onePlusEps: number, e: Edges, out: Float32Array) {
+    if (this.owned(h, out, e.rows, e.cols, e.w)) this.k!.aggregate(h, c, onePlusEps, e, out);
+    else aggregate(h, c, onePlusEps, e, out);
   }
 
   /**
@@ -228,17 +316,18 @@ export class HostArch2vec {
    */
   private bnRelu(u: Float32Array, rows: number, p: Float32Array, bias: number, g: number, be: number, rm: number, rv: number, mode: Mode, statsOut: Float32Array | undefined, statsBase: number, xhat: Float32Array, invstd: Float64Array, a: Float32Array) {
     const H = this.config.hidden;
-    const mean = new Float64Array(H);
-    const gam = new Float64Array(H);
-    const bet = new Float64Array(H);
+    const mean = this.buf64('bn.mean', H);
+    const gam = this.buf64('bn.gamma', H);
+    const bet = this.buf64('bn.beta', H);
     for (let c = 0; c < H; c++) {
       gam[c] = p[g + c];
       bet[c] = p[be + c];
     }
     if (mode === 'train') {
-      const s1 = new Float64Array(H);
-      const s2 = new Float64Array(H);
-      columnSums2(u, rows, H, s1, s2);
+      const s1 = this.buf64('bn.s1', H);
+      const s2 = this.buf64('bn.s2', H);
+      if (this.owned(u, s1, s2)) this.k!.colStats(u, rows, H, s1, s2);
+      else columnSums2(u, rows, H, s1, s2);
       const mom = this.config.bnMomentum;
       for (let c = 0; c < H; c++) {
         const m = s1[c] / rows;
@@ -256,15 +345,8 @@ export class HostArch2vec {
         invstd[c] = 1 / Math.sqrt(p[rv + c] + this.config.bnEpsilon);
       }
     }
-    for (let r = 0; r < rows; r++) {
-      const o = r * H;
-      for (let c = 0; c < H; c++) {
-        const x = (u[o + c] - mean[c]) * invstd[c];
-        xhat[o + c] = x;
-        const y = gam[c] * x + bet[c];
-        a[o + c] = (y + Math.abs(y)) * 0.5; // ReLU without a data-dependent branch (~2x faster here)
-      }
-    }
+    if (this.owned(u, mean, invstd, gam, bet, xhat, a)) this.k!.bnRelu(u, rows, H, mean, invstd, gam, bet, xhat, a);
+    else bnReluNormalise(u, rows, H, mean, invstd, gam, bet, xhat, a);
   }
 
   /**
@@ -274,12 +356,13 @@ export class HostArch2vec {
    */
   private bnReluBackward(da: Float32Array, a: Float32Array, xhat: Float32Array, invstd: Float64Array, rows: number, p: Float32Array, bias: number, g: number, be: number, mode: Mode, grad: Float32Array, out: Float32Array): Float32Array {
     const H = this.config.hidden;
-    const dbeta = new Float64Array(H);
-    const dgamma = new Float64Array(H);
-    reluGradSums(da, a, xhat, rows, H, out, dbeta, dgamma);
-    const scale = new Float64Array(H);
-    const mb = new Float64Array(H);
-    const mg = new Float64Array(H);
+    const dbeta = this.buf64('bnb.dbeta', H);
+    const dgamma = this.buf64('bnb.dgamma', H);
+    if (this.owned(da, a, xhat, out, dbeta, dgamma)) this.k!.reluGradSums(da, a, xhat, rows, H, out, dbeta, dgamma);
+    else reluGradSums(da, a, xhat, rows, H, out, dbeta, dgamma);
+    const scale = this.buf64('bnb.scale', H);
+    const mb = this.buf64('bnb.mb', H);
+    const mg = this.buf64('bnb.mg', H);
     const train = mode === 'train';
     for (let c = 0; c < H; c++) {
       grad[g + c] += dgamma[c];
@@ -288,15 +371,16 @@ export class HostArch2vec {
       mb[c] = train ? dbeta[c] / rows : 0;
       mg[c] = train ? dgamma[c] / rows : 0;
     }
-    const db = new Float64Array(H);
-    bnInputGrad(out, xhat, rows, H, scale, mb, mg, db);
+    const db = this.buf64('bnb.db', H);
+    if (this.owned(out, xhat, scale, mb, mg, db)) this.k!.bnInputGrad(out, xhat, rows, H, scale, mb, mg, db);
+    else bnInputGrad(out, xhat, rows, H, scale, mb, mg, db);
     for (let c = 0; c < H; c++) grad[bias + c] += db[c];
     return out;
   }
 
   /** x·W (+ b when `b` ≥ 0) with W at `w` ([k, n]) in the flat vector. */
-  private dense(x: Float32Array, rows: number, k: number, p: Float32Array, w: number, b: number, n: number): Float32Array {
-    const out = this.matmul(x, rows, k, p.subarray(w, w + k * n), n);
+  private dense(x: Float32Array, rows: number, k: number, p: Float32Array, w: number, b: number, n: number, outKey: string): Float32Array {
+    const out = this.matmul(x, rows, k, p.subarray(w, w + k * n), n, outKey);
     if (b >= 0) {
       for (let r = 0; r < rows; r++) {
         const o = r * n;
@@ -308,16 +392,21 @@ export class HostArch2vec {
 
   /** Backward of x·W: dW (= xᵀ·dy) added into `grad`; returns dx = dy·Wᵀ. (Bias gradients: the callers.) */
   private denseBackward(dy: Float32Array, x: Float32Array, rows: number, k: number, p: Float32Array, w: number, n: number, grad: Float32Array): Float32Array {
-    const dW = this.matmulTA(x, rows, k, dy, n);
-    for (let i = 0; i < k * n; i++) grad[w + i] += dW[i];
-    return this.matmul(dy, rows, n, transpose(p.subarray(w, w + k * n), k, n, this.buf('wT', k * n)), k);
+    const gW = grad.subarray(w, w + k * n);
+    if (n % 8 === 0 && this.owned(x, dy, gW)) {
+      this.k!.gemmTA(x, rows, k, dy, n, gW, true); // straight into the gradient
+    } else {
+      const dW = this.matmulTA(x, rows, k, dy, n, 'dW');
+      for (let i = 0; i < k * n; i++) gW[i] += dW[i];
+    }
+    return this.matmul(dy, rows, n, transpose(p.subarray(w, w + k * n), k, n, this.buf('wT', k * n)), k, 'dx');
   }
 
   /** The encoder trunk: the last GIN layer's output plus what the backward pass needs. */
   private encodeTrunk(p: Float32Array, adj: Float32Array, ops: Float32Array, b: number, mode: Mode, statsOut?: Float32Array) {
     const { nodes: n, opColumns: d, hidden: H } = this.config;
     const rows = b * n;
-    const edges = HostArch2vec.symmetricEdges(adj, b, n);
+    const edges = this.symmetricEdges(adj, b, n);
     const caches: { hIn: Float32Array; cIn: number; agg: Float32Array; xhat1: Float32Array; inv1: Float64Array; a1: Float32Array; xhat2: Float32Array; inv2: Float64Array; h: Float32Array }[] = [];
     let h = ops.subarray(0, rows * d);
     let c = d;
@@ -325,15 +414,15 @@ export class HostArch2vec {
     for (let l = 0; l < this.L.length; l++) {
       const L = this.L[l];
       const agg = this.buf(`agg${l}`, rows * c);
-      HostArch2vec.aggregate(h, c, 1 + p[L.eps], edges, agg);
-      const u1 = this.dense(agg, rows, c, p, L.w1, -1, H);
+      this.aggregate(h, c, 1 + p[L.eps], edges, agg);
+      const u1 = this.dense(agg, rows, c, p, L.w1, -1, H, 'u');
       const xhat1 = this.buf(`xhat1.${l}`, rows * H);
-      const inv1 = new Float64Array(H);
+      const inv1 = this.buf64(`inv1.${l}`, H);
       const a1 = this.buf(`a1.${l}`, rows * H);
       this.bnRelu(u1, rows, p, L.b1, L.g1, L.be1, L.rm1, L.rv1, mode, statsOut, statsBase, xhat1, inv1, a1);
-      const u2 = this.dense(a1, rows, H, p, L.w2, -1, H);
+      const u2 = this.dense(a1, rows, H, p, L.w2, -1, H, 'u');
       const xhat2 = this.buf(`xhat2.${l}`, rows * H);
-      const inv2 = new Float64Array(H);
+      const inv2 = this.buf64(`inv2.${l}`, H);
       const out = this.buf(`h${l}`, rows * H);
       this.bnRelu(u2, rows, p, L.b2, L.g2, L.be2, L.rm2, L.rv2, mode, statsOut, statsBase, xhat2, inv2, out);
       caches.push({ hIn: h, cIn: c, agg, xhat1, inv1, a1, xhat2, inv2, h: out });
@@ -343,6 +432,16 @@ export class HostArch2vec {
     return { h, caches, edges };
   }
 
+  /** With kernels: the parameters and the op features copied into the kernels' memory (else as given). */
+  private stage(params: Float32Array, ops: Float32Array, count: number): { p: Float32Array; ops: Float32Array } {
+    if (!this.k) return { p: params, ops };
+    const p = this.buf('params', this.layout.total);
+    p.set(params.subarray(0, this.layout.total));
+    const o = this.buf('ops', count);
+    o.set(ops.subarray(0, count));
+    return { p, ops: o };
+  }
+
   /**
    * One training step's forward and backward pass. `params` is the whole flat vector (trainables and
    * running statistics; read only). Gradients are ADDED into `grad` (the trainable part of the layout;
@@ -350,6 +449,22 @@ export class HostArch2vec {
    * part of the layout); in eval mode `statsOut` receives the current ones.
    */
   step(params: Float32Array, adj: Float32Array, ops: Float32Array, b: number, opts: HostStepOptions, grad: Float32Array, statsOut?: Float32Array): HostStepResult {
+    const T = this.layout.trainableSize;
+    const S = this.layout.total - T;
+    const { nodes: n, opColumns: d } = this.config;
+    const { result, g, stats } = this.inArena(() => {
+      const staged = this.stage(params, ops, b * n * d);
+      // With kernels the gradient and statistics go to scratch first: a rerun must not add twice.
+      const g = this.k ? this.buf('grad', T).fill(0) : grad;
+      const stats = this.k && statsOut ? new Float32Array(S) : statsOut;
+      return { result: this.stepOnce(staged.p, adj, staged.ops, b, opts, g, stats), g, stats };
+    });
+    if (g !== grad) for (let i = 0; i < T; i++) grad[i] += g[i];
+    if (stats && statsOut && stats !== statsOut) statsOut.set(stats);
+    return result;
+  }
+
+  private stepOnce(params: Float32Array, adj: Float32Array, ops: Float32Array, b: number, opts: HostStepOptions, grad: Float32Array, statsOut?: Float32Array): HostStepResult {
     const { nodes: n, opColumns: d, hidden: H, latent: Z } = this.config;
     const rows = b * n;
     const p = params;
@@ -359,12 +474,12 @@ export class HostArch2vec {
 
     // Heads: one product h·[W_μ | W_logσ].
     const { muW, muB, lsW, lsB, dW, dB } = this.off;
-    const wHead = new Float32Array(H * 2 * Z);
+    const wHead = this.buf('wHead', H * 2 * Z);
     for (let r = 0; r < H; r++) {
       wHead.set(p.subarray(muW + r * Z, muW + (r + 1) * Z), r * 2 * Z);
       wHead.set(p.subarray(lsW + r * Z, lsW + (r + 1) * Z), r * 2 * Z + Z);
     }
-    const head = this.matmul(h, rows, H, wHead, 2 * Z);
+    const head = this.matmul(h, rows, H, wHead, 2 * Z, 'head');
     const mu = new Float32Array(rows * Z);
     const ls = new Float32Array(rows * Z);
     for (let r = 0; r < rows; r++) {
@@ -449,7 +564,7 @@ export class HostArch2vec {
 
     // Back through dropout and the reparameterisation, plus the KL term.
     let klSum = 0;
-    const dHead = new Float32Array(rows * 2 * Z);
+    const dHead = this.buf('dHead', rows * 2 * Z);
     for (let r = 0; r < rows; r++) {
       for (let k = 0; k < Z; k++) {
         const i = r * Z + k;
@@ -469,7 +584,7 @@ export class HostArch2vec {
     adjLoss *= cAdj;
 
     // Heads backward.
-    const dWHead = this.matmulTA(h, rows, H, dHead, 2 * Z);
+    const dWHead = this.matmulTA(h, rows, H, dHead, 2 * Z, 'dWHead');
     for (let r = 0; r < H; r++) {
       for (let k = 0; k < Z; k++) {
         grad[muW + r * Z + k] += dWHead[r * 2 * Z + k];
@@ -482,7 +597,7 @@ export class HostArch2vec {
         grad[lsB + k] += dHead[r * 2 * Z + Z + k];
       }
     }
-    let dh = this.matmul(dHead, rows, 2 * Z, transpose(wHead, H, 2 * Z), H);
+    let dh = this.matmul(dHead, rows, 2 * Z, transpose(wHead, H, 2 * Z, this.buf('wHeadT', H * 2 * Z)), H, 'dhHead');
 
     // GIN layers, last to first.
     for (let l = this.L.length - 1; l >= 0; l--) {
@@ -498,7 +613,7 @@ export class HostArch2vec {
       grad[L.eps] += de;
       if (l > 0) {
         const next = this.buf(`dh${l % 2}`, dagg.length);
-        HostArch2vec.aggregate(dagg, cch.cIn, 1 + p[L.eps], edges, next);
+        this.aggregate(dagg, cch.cIn, 1 + p[L.eps], edges, next);
         dh = next;
       }
     }
@@ -508,16 +623,19 @@ export class HostArch2vec {
 
   /** Eval-mode embeddings: node-mean of μ, [b, latent] (the mean is taken before the linear μ head). */
   embed(params: Float32Array, adj: Float32Array, ops: Float32Array, b: number): Float32Array {
-    const { nodes: n, hidden: H, latent: Z } = this.config;
-    const { h } = this.encodeTrunk(params, adj, ops, b, 'eval');
-    const pooled = new Float32Array(b * H);
-    for (let g = 0; g < b; g++) {
-      for (let c = 0; c < H; c++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += h[(g * n + i) * H + c];
-        pooled[g * H + c] = s / n;
+    const { nodes: n, opColumns: d, hidden: H, latent: Z } = this.config;
+    return this.inArena(() => {
+      const staged = this.stage(params, ops, b * n * d);
+      const { h } = this.encodeTrunk(staged.p, adj, staged.ops, b, 'eval');
+      const pooled = this.buf('pooled', b * H);
+      for (let g = 0; g < b; g++) {
+        for (let c = 0; c < H; c++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += h[(g * n + i) * H + c];
+          pooled[g * H + c] = s / n;
+        }
       }
-    }
-    return this.dense(pooled, b, H, params, this.off.muW, this.off.muB, Z);
+      return this.dense(pooled, b, H, staged.p, this.off.muW, this.off.muB, Z, 'embedding').slice();
+    });
   }
 }

@@ -1,16 +1,17 @@
 import { getBackend, tensor as tensorOf } from '@tensorflow/tfjs-core';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
-import { HostArch2vec, type MatMul, type MatMulTA } from '../model/hostModel';
+import { HostArch2vec, type HostProducts } from '../model/hostModel';
+import { HostKernels } from '../model/hostKernels';
 import { tfMatMul } from '../model/tfMatMul';
-import { wasmProducts } from '../model/wasmMatMul';
 
 /**
- * The products of the host path: this project's WebAssembly SIMD kernel (1.6x tfjs-wasm's XNNPACK
- * product here) unless tfjs runs on native TensorFlow, whose BLAS is faster still.
+ * What computes the host path: this project's WebAssembly SIMD kernels (products 1.6x tfjs-wasm's XNNPACK
+ * here, and the elementwise work beside them) unless tfjs runs on native TensorFlow, whose BLAS products
+ * are faster still; without WebAssembly SIMD, tfjs's products and the JS loops.
  */
-export function hostProducts(): { mm: MatMul; mmTA?: MatMulTA; kind: string } {
-  const w = getBackend() === 'tensorflow' ? undefined : wasmProducts();
-  return w ?? { mm: tfMatMul(), kind: `tfjs ${getBackend()} matMul` };
+export function hostProducts(backend = getBackend()): HostProducts {
+  const kernels = backend === 'tensorflow' ? undefined : HostKernels.create();
+  return kernels ? { kernels } : { mm: tfMatMul() };
 }
 
 /** Where each variable sits in a flat Float32Array: trainables first, then batch-norm running stats. */
@@ -66,9 +67,9 @@ export class ShardComputer {
 
   readonly productsKind: string;
 
-  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, products: { mm: MatMul; mmTA?: MatMulTA; kind?: string } = hostProducts()) {
-    this.host = new HostArch2vec(model.config, layout, products.mm, products.mmTA);
-    this.productsKind = products.kind ?? 'custom';
+  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, products: HostProducts = hostProducts()) {
+    this.host = new HostArch2vec(model.config, layout, products);
+    this.productsKind = products.kernels ? products.kernels.kind : `tfjs ${getBackend()} matMul and JS loops`;
     this.muSum = new Float64Array(model.config.nodes * model.config.latent);
     this.muSqSum = new Float64Array(model.config.nodes * model.config.latent);
   }

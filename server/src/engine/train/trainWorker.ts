@@ -1,6 +1,6 @@
 /**
- * A data-parallel training worker: its own tfjs backend (wasm is single-threaded in Node, so one per
- * core) and model replica. Each step it loads the shared parameters, computes its shard's gradients
+ * A data-parallel training worker: its own model replica and product kernel (wasm is single-threaded in
+ * Node, so one per core). Each step it loads the shared parameters, computes its shard's gradients
  * into its slice of shared memory, and reports the loss parts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,7 +8,8 @@ import { selectBackend, type BackendName } from '../backend';
 import { Rng } from '../data/random';
 import { Arch2vecModel } from '../model/arch2vecModel';
 import type { ModelConfig } from '../model/config';
-import { flatLayout, ShardComputer } from './shard';
+import { HostKernels } from '../model/hostKernels';
+import { flatLayout, hostProducts, ShardComputer } from './shard';
 import { runEmbedWorker } from '../query/embedWorker';
 
 export interface WorkerInit {
@@ -34,10 +35,13 @@ export type WorkerReply =
 
 async function main() {
   const init = workerData as WorkerInit;
-  const report = await selectBackend(init.backend);
+  // With the project's wasm kernels the shard never calls tfjs: the replica (which only gives the
+  // parameter layout) lives on tfjs's plain JS backend, and the worker does not grow a second tfjs-wasm heap.
+  const kernels = init.backend === 'tensorflow' ? undefined : HostKernels.create();
+  const report = await selectBackend(kernels ? 'cpu' : init.backend);
   const model = new Arch2vecModel(init.model, new Rng(0));
   const layout = flatLayout(model);
-  const shard = new ShardComputer(model, layout);
+  const shard = new ShardComputer(model, layout, kernels ? { kernels } : hostProducts());
   const params = new Float32Array(init.params);
   const grads = new Float32Array(init.grads, init.index * layout.trainableSize * 4, layout.trainableSize);
   const statsSize = layout.total - layout.trainableSize;
