@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { GENERATED, kernelBinaries, kernelModuleSource } from '../scripts/gen-kernels';
 import { Rng } from '../server/src/engine/data/random';
+import { adamHostUpdate } from '../server/src/engine/model/adam';
 import { HostKernels } from '../server/src/engine/model/hostKernels';
 import { aggregate, bnInputGrad, bnReluNormalise, columnSums2, reluGradSums, type Edges } from '../server/src/engine/model/hostModel';
 
@@ -170,6 +171,23 @@ for (const variant of ['fma', 'plain'] as const) {
         k.aggregate(h, c, eps1, e, out);
         aggregate(h, c, eps1, e, ref);
         assertIdentical(out, ref, `aggregation, width ${c}`);
+      });
+    }
+
+    for (const [n, clip] of [[170_001, 5], [4_096, Infinity], [3, 1e-3]] as const) {
+      test(`Adam with global-norm clipping is bit-identical to adamHostUpdate (${n} parameters, clip ${clip})`, () => {
+        const k = kernels(variant);
+        const rng = new Rng(n);
+        const p = fill(k.f32(n), rng), g = fill(k.f32(n), rng, 0.01, 0.02), m = k.f32(n), v = k.f32(n);
+        const rp = Float32Array.from(p), rm = new Float32Array(n), rv = new Float32Array(n);
+        for (let step = 1; step <= 3; step++) {
+          const norm = k.adam(p, g, m, v, step, 1e-3, 1e-8, clip);
+          const rnorm = adamHostUpdate(rp, g, rm, rv, step, 1e-3, 1e-8, clip);
+          assert.equal(norm, rnorm, 'gradient norm');
+          assertIdentical(p, rp, `parameters after step ${step}`);
+          assertIdentical(m, rm, `first moments after step ${step}`);
+          assertIdentical(v, rv, `second moments after step ${step}`);
+        }
       });
     }
   });

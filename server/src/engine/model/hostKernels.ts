@@ -32,6 +32,8 @@ interface Exports {
   reluGradSums(da: number, a: number, xhat: number, rows: number, H: number, out: number, dbeta: number, dgamma: number): void;
   bnInputGrad(g: number, xhat: number, rows: number, H: number, scale: number, mb: number, mg: number, db: number): void;
   aggregate(h: number, c: number, count: number, eps1: number, er: number, ec: number, ew: number, nnz: number, out: number): void;
+  sumSquares(g: number, n: number): number;
+  adam(p: number, g: number, m: number, v: number, n: number, scale: number, a: number, c2: number, eps: number, b1: number, b2: number, o1: number, o2: number): void;
 }
 
 const compiled = new Map<Variant, object | null>();
@@ -166,5 +168,27 @@ export class HostKernels {
 
   aggregate(h: Float32Array, c: number, onePlusEps: number, e: { rows: Int32Array; cols: Int32Array; w: Float32Array }, out: Float32Array): void {
     this.x.aggregate(this.at(h), c, h.length, onePlusEps, this.at(e.rows), this.at(e.cols), this.at(e.w), e.rows.length, this.at(out));
+  }
+
+  /**
+   * `adamHostUpdate` (global-norm clipping, then PyTorch's Adam) on buffers of this memory, bit-identical
+   * to it (~4x faster here: the float64 square root and division run two lanes at a time). Returns the
+   * gradient's norm before clipping.
+   */
+  adam(params: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: number, lr: number, eps: number, clipNorm: number, beta1 = 0.9, beta2 = 0.999): number {
+    const n = g.length;
+    const norm = Math.sqrt(this.x.sumSquares(this.at(g), n));
+    const scale = Number.isFinite(clipNorm) ? Math.min(1, clipNorm / (norm + 1e-6)) : 1;
+    const a = lr / (1 - Math.pow(beta1, step));
+    const c2 = 1 - Math.pow(beta2, step);
+    const even = n & ~1;
+    this.x.adam(this.at(params), this.at(g), this.at(m), this.at(v), even, scale, a, c2, eps, beta1, beta2, 1 - beta1, 1 - beta2);
+    for (let i = even; i < n; i++) {
+      const gi = g[i] * scale;
+      m[i] = beta1 * m[i] + (1 - beta1) * gi;
+      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
+      params[i] -= (a * m[i]) / (Math.sqrt(v[i] / c2) + eps);
+    }
+    return norm;
   }
 }

@@ -3,6 +3,7 @@ import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../process/startWorker';
 import type { BackendName } from '../backend';
 import { adamHostUpdate } from '../model/adam';
+import { HostKernels } from '../model/hostKernels';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
 import type { TrainConfig } from '../model/config';
 import { flatLayout, readParams, ShardComputer, writeParams, type FlatLayout } from './shard';
@@ -57,6 +58,8 @@ export class ParallelStepper implements TrainingStepper {
   private readonly stats: Float32Array;
   private readonly m: Float32Array;
   private readonly v: Float32Array;
+  private readonly opt?: HostKernels;
+  private readonly optParams?: Float32Array;
   private readonly shard: ShardComputer;
   private readonly mainGrad: Float32Array;
   private readonly mainStats: Float32Array;
@@ -77,11 +80,18 @@ export class ParallelStepper implements TrainingStepper {
     this.params = new Float32Array(new SharedArrayBuffer(this.layout.total * 4));
     this.grads = new Float32Array(new SharedArrayBuffer(Math.max(1, W) * this.layout.trainableSize * 4));
     this.stats = new Float32Array(new SharedArrayBuffer(Math.max(1, W) * statsSize * 4));
-    this.m = new Float32Array(this.layout.trainableSize);
-    this.v = new Float32Array(this.layout.trainableSize);
     this.shard = new ShardComputer(model, this.layout);
     this.productsKind = this.shard.productsKind;
-    this.mainGrad = new Float32Array(this.layout.trainableSize);
+    // The optimizer's state and the summed gradient live in a kernel memory of their own (sized once, so
+    // these views stay valid), where the Adam update runs; the parameters are copied in and out per step.
+    const T = this.layout.trainableSize;
+    this.opt = this.shard.usesKernels ? HostKernels.create() : undefined;
+    this.opt?.reserve(16 + 4 * (T * 4 + 16));
+    const f32 = (n: number) => this.opt?.f32(n) ?? new Float32Array(n);
+    this.m = f32(T);
+    this.v = f32(T);
+    this.mainGrad = f32(T);
+    this.optParams = this.opt ? f32(T) : undefined;
     this.mainStats = new Float32Array(statsSize);
     this.reloadParams();
   }
@@ -168,7 +178,13 @@ export class ParallelStepper implements TrainingStepper {
     for (let i = 0; i < 4; i++) this.lossSum[i] += parts[i];
     this.lossCount++;
     this.adamStep++;
-    adamHostUpdate(this.params.subarray(0, T), g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
+    if (this.opt && this.optParams) {
+      this.optParams.set(this.params.subarray(0, T));
+      this.opt.adam(this.optParams, g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
+      this.params.set(this.optParams);
+    } else {
+      adamHostUpdate(this.params.subarray(0, T), g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
+    }
     // Running statistics: the mean of the shards' (each moved by its own batch statistics).
     const S = this.mainStats.length;
     for (let i = 0; i < S; i++) {

@@ -66,10 +66,12 @@ export class ShardComputer {
   muCount = 0;
 
   readonly productsKind: string;
+  readonly usesKernels: boolean;
 
   constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, products: HostProducts = hostProducts()) {
     this.host = new HostArch2vec(model.config, layout, products);
     this.productsKind = products.kernels ? products.kernels.kind : `tfjs ${getBackend()} matMul and JS loops`;
+    this.usesKernels = !!products.kernels;
     this.muSum = new Float64Array(model.config.nodes * model.config.latent);
     this.muSqSum = new Float64Array(model.config.nodes * model.config.latent);
   }

@@ -20,6 +20,9 @@
  *                                                        out = da ⊙ [a > 0]; dβ = Σ out; dγ = Σ out ⊙ x̂
  *   bnInputGrad(g, xhat, rows, H, scale, mb, mg, db)     g ← scale·(g − mb − x̂·mg); db = Σ g (unrounded)
  *   aggregate(h, c, count, eps1, er, ec, ew, nnz, out)   out = eps1·h + Ã·h over (row, col, weight) triples
+ *   sumSquares(g, n) → Σ g[i]² (float64, in order: the scalar loop of adamHostUpdate)
+ *   adam(p, g, m, v, n, scale, a, c2, eps, b1, b2, o1, o2)
+ *                                                        PyTorch's Adam on float32 p, m, v (o1 = 1 − b1, o2 = 1 − b2)
  */
 export function hostKernelsText(fma: boolean): string {
   return `(module
@@ -30,6 +33,8 @@ ${bnRelu}
 ${reluGradSums}
 ${bnInputGrad}
 ${aggregate}
+${sumSquares}
+${adam}
 )
 `;
 }
@@ -215,4 +220,32 @@ const aggregate = `
       ${loop('cols', '$k', '(i32.const 0)', get('$cb2'), '(i32.const 8)', store2(add(get('$ro'), get('$k')), `(f64x2.add ${load2(add(get('$ro'), get('$k')))} (f64x2.mul ${get('$wv')} ${load2(add(get('$co'), get('$k')))}))`))}
       (if (i32.and ${get('$c')} (i32.const 1)) (then
         (f32.store ${add(get('$ro'), get('$cb2'))} (f32.demote_f64 (f64.add (f64.promote_f32 (f32.load ${add(get('$ro'), get('$cb2'))})) (f64.mul ${get('$w')} (f64.promote_f32 (f32.load ${add(get('$co'), get('$cb2'))}))))))))`)}
+  )`;
+
+const sumSquares = `
+  (func (export "sumSquares") (param $g i32) (param $n i32) (result f64)
+    (local $o i32) (local $end i32) (local $s f64) (local $x f64)
+    ${set('$end', add(get('$g'), `(i32.shl ${get('$n')} (i32.const 2))`))}
+    ${loop('all', '$o', get('$g'), get('$end'), '(i32.const 4)', `
+      ${set('$x', `(f64.promote_f32 (f32.load ${get('$o')}))`)}
+      ${set('$s', `(f64.add ${get('$s')} (f64.mul ${get('$x')} ${get('$x')}))`)}`)}
+    ${get('$s')}
+  )`;
+
+// Per pair: gi = g·scale; m ← f32(b1·m + o1·gi); v ← f32(b2·v + o2·gi·gi); p ← f32(p − a·m / (√(v / c2) + eps)),
+// reading m and v back as the float32 just stored (as the JS loop does). n even.
+const adam = `
+  (func (export "adam") (param $p i32) (param $g i32) (param $m i32) (param $v i32) (param $n i32) (param $scale f64) (param $a f64) (param $c2 f64) (param $eps f64) (param $b1 f64) (param $b2 f64) (param $o1 f64) (param $o2 f64)
+    (local $o i32) (local $end i32) (local $gi v128) (local $mi v128) (local $vi v128)
+    (local $S v128) (local $A v128) (local $C v128) (local $E v128) (local $B1 v128) (local $B2 v128) (local $O1 v128) (local $O2 v128)
+    ${set('$S', `(f64x2.splat ${get('$scale')})`)} ${set('$A', `(f64x2.splat ${get('$a')})`)} ${set('$C', `(f64x2.splat ${get('$c2')})`)} ${set('$E', `(f64x2.splat ${get('$eps')})`)}
+    ${set('$B1', `(f64x2.splat ${get('$b1')})`)} ${set('$B2', `(f64x2.splat ${get('$b2')})`)} ${set('$O1', `(f64x2.splat ${get('$o1')})`)} ${set('$O2', `(f64x2.splat ${get('$o2')})`)}
+    ${set('$end', `(i32.shl ${get('$n')} (i32.const 2))`)}
+    ${loop('all', '$o', '(i32.const 0)', get('$end'), '(i32.const 8)', `
+      ${set('$gi', `(f64x2.mul ${load2(add(get('$g'), get('$o')))} ${get('$S')})`)}
+      ${set('$mi', `(f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul ${get('$B1')} ${load2(add(get('$m'), get('$o')))}) (f64x2.mul ${get('$O1')} ${get('$gi')}))))`)}
+      ${set('$vi', `(f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul ${get('$B2')} ${load2(add(get('$v'), get('$o')))}) (f64x2.mul (f64x2.mul ${get('$O2')} ${get('$gi')}) ${get('$gi')}))))`)}
+      ${store2(add(get('$m'), get('$o')), get('$mi'))}
+      ${store2(add(get('$v'), get('$o')), get('$vi'))}
+      ${store2(add(get('$p'), get('$o')), `(f64x2.sub ${load2(add(get('$p'), get('$o')))} (f64x2.div (f64x2.mul ${get('$A')} ${get('$mi')}) (f64x2.add (f64x2.sqrt (f64x2.div ${get('$vi')} ${get('$C')})) ${get('$E')})))`)}`)}
   )`;
