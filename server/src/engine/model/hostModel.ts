@@ -270,14 +270,39 @@ export class HostArch2vec {
 
   /** a[m,k]·b[k,n]; with kernels into the scratch buffer `outKey`. */
   private matmul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, outKey: string): Float32Array {
-    if (n % 8 === 0 && this.owned(a, b)) return this.k!.gemm(a, m, k, b, n, this.buf(outKey, m * n));
+    if (this.owned(a, b)) {
+      if (n % 8 === 0) return this.k!.gemm(a, m, k, b, n, this.buf(outKey, m * n));
+      // Narrow outputs (the op columns: 5, 7, 11): b padded with zero columns to a multiple of 8.
+      const n8 = (n + 7) & ~7;
+      const bp = this.padColumns(b, k, n, n8, `${outKey}.b8`);
+      return this.unpadColumns(this.k!.gemm(a, m, k, bp, n8, this.buf(`${outKey}.c8`, m * n8)), m, n, n8, outKey);
+    }
     return m * k * n < SMALL ? jsMatMul(a, m, k, b, n) : this.mm(a, m, k, b, n);
   }
 
   /** xᵀ·dy for x [rows, k], dy [rows, n]. */
   private matmulTA(x: Float32Array, rows: number, k: number, dy: Float32Array, n: number, outKey: string): Float32Array {
-    if (n % 8 === 0 && this.owned(x, dy)) return this.k!.gemmTA(x, rows, k, dy, n, this.buf(outKey, k * n));
+    if (this.owned(x, dy)) {
+      if (n % 8 === 0) return this.k!.gemmTA(x, rows, k, dy, n, this.buf(outKey, k * n));
+      const n8 = (n + 7) & ~7;
+      const dp = this.padColumns(dy, rows, n, n8, `${outKey}.b8`);
+      return this.unpadColumns(this.k!.gemmTA(x, rows, k, dp, n8, this.buf(`${outKey}.c8`, k * n8)), k, n, n8, outKey);
+    }
     return this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n, outKey);
+  }
+
+  /** [rows, n] → [rows, n8] with zero columns on the right. */
+  private padColumns(b: Float32Array, rows: number, n: number, n8: number, key: string): Float32Array {
+    const out = this.buf(key, rows * n8).fill(0);
+    for (let r = 0; r < rows; r++) out.set(b.subarray(r * n, r * n + n), r * n8);
+    return out;
+  }
+
+  /** [rows, n8] → [rows, n] (into the scratch buffer `key`). */
+  private unpadColumns(c: Float32Array, rows: number, n: number, n8: number, key: string): Float32Array {
+    const out = this.buf(key, rows * n);
+    for (let r = 0; r < rows; r++) out.set(c.subarray(r * n8, r * n8 + n), r * n);
+    return out;
   }
 
   /** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
@@ -480,8 +505,8 @@ export class HostArch2vec {
       wHead.set(p.subarray(lsW + r * Z, lsW + (r + 1) * Z), r * 2 * Z + Z);
     }
     const head = this.matmul(h, rows, H, wHead, 2 * Z, 'head');
-    const mu = new Float32Array(rows * Z);
-    const ls = new Float32Array(rows * Z);
+    const mu = this.buf('mu', rows * Z);
+    const ls = this.buf('logsigma', rows * Z);
     for (let r = 0; r < rows; r++) {
       for (let k = 0; k < Z; k++) {
         mu[r * Z + k] = head[r * 2 * Z + k] + p[muB + k];
@@ -496,15 +521,15 @@ export class HostArch2vec {
     let zd = mu;
     if (sample) {
       const rng = new Rng(opts.seed);
-      noise = new Float32Array(rows * Z);
-      zd = new Float32Array(rows * Z);
+      noise = this.buf('noise', rows * Z);
+      zd = this.buf('z', rows * Z);
       for (let i = 0; i < zd.length; i++) {
         noise[i] = rng.normal();
         zd[i] = mu[i] + noise[i] * Math.exp(ls[i]);
       }
       const rate = this.config.decoderDropout;
       if (rate > 0) {
-        keep = new Float32Array(rows * Z);
+        keep = this.buf('keep', rows * Z);
         const s = 1 / (1 - rate);
         for (let i = 0; i < zd.length; i++) {
           keep[i] = rng.float() < rate ? 0 : s;
@@ -518,9 +543,9 @@ export class HostArch2vec {
     const cOps = 1 / (B * n * d);
     const cAdj = 1 / (B * n * n);
     const cKl = 1 / (B * n * B * n);
-    const opsLogits = jsMatMul(zd, rows, Z, p.subarray(dW, dW + Z * d), d);
+    const opsLogits = this.matmul(zd, rows, Z, p.subarray(dW, dW + Z * d), d, 'opsLogits');
     let opsLoss = 0;
-    const dOps = new Float32Array(rows * d);
+    const dOps = this.buf('dOps', rows * d);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < d; c++) {
         const i = r * d + c;
@@ -534,7 +559,7 @@ export class HostArch2vec {
       }
     }
     let adjLoss = 0;
-    const dz = jsMatMul(dOps, rows, d, transpose(p.subarray(dW, dW + Z * d), Z, d), Z);
+    const dz = this.matmul(dOps, rows, d, transpose(p.subarray(dW, dW + Z * d), Z, d, this.buf('WdT', Z * d)), Z, 'dz');
     for (let g = 0; g < b; g++) {
       for (let i = 0; i < n; i++) {
         const ri = (g * n + i) * Z;
@@ -558,7 +583,7 @@ export class HostArch2vec {
       }
     }
     // Decoder weights: dW_d = zdᵀ·dOps, db_d = Σ dOps.
-    const dWd = jsMatMul(transpose(zd, rows, Z), Z, rows, dOps, d);
+    const dWd = this.matmulTA(zd, rows, Z, dOps, d, 'dWd');
     for (let i = 0; i < Z * d; i++) grad[dW + i] += dWd[i];
     for (let r = 0; r < rows; r++) for (let c = 0; c < d; c++) grad[dB + c] += dOps[r * d + c];
 
@@ -618,7 +643,7 @@ export class HostArch2vec {
       }
     }
     const parts = new Float64Array([opsLoss + adjLoss + kl, opsLoss, adjLoss, kl]);
-    return { parts, mu };
+    return { parts, mu: mu.slice() }; // a copy: the scratch buffer is reused by the next step
   }
 
   /** Eval-mode embeddings: node-mean of μ, [b, latent] (the mean is taken before the linear μ head). */
