@@ -27,6 +27,7 @@ declare const WebAssembly: {
 type Variant = 'fma' | 'plain';
 interface Exports {
   gemm(a: number, b: number, c: number, m: number, k: number, n: number, sai: number, sap: number, acc: number): void;
+  gemmBias(a: number, b: number, c: number, m: number, k: number, n: number, bias: number, relu: number): void;
   colStats(u: number, rows: number, H: number, s1: number, s2: number): void;
   bnRelu(u: number, rows: number, H: number, mean: number, invstd: number, gam: number, bet: number, xhat: number, a: number): void;
   reluGradSums(da: number, a: number, xhat: number, rows: number, H: number, out: number, dbeta: number, dgamma: number): void;
@@ -111,6 +112,15 @@ export class HostKernels {
     this.top = 16;
   }
 
+  /** Where the next buffer goes: `release(mark())` later frees everything allocated in between. */
+  mark(): number {
+    return this.top;
+  }
+
+  release(mark: number): void {
+    this.top = mark;
+  }
+
   f32(n: number): Float32Array {
     const at = this.alloc(n * 4);
     return new Float32Array(this.mem.buffer, at, n);
@@ -140,6 +150,13 @@ export class HostKernels {
   gemm(a: Float32Array, m: number, k: number, b: Float32Array, n: number, c: Float32Array, accumulate = false): Float32Array {
     if (n % 8 !== 0) throw new Error(`gemm: n = ${n} is not a multiple of 8`);
     this.x.gemm(this.at(a), this.at(b), this.at(c), m, k, n, k, 1, accumulate ? 1 : 0);
+    return c;
+  }
+
+  /** c = a[m,k]·b[k,n] + bias[n], then ReLU when `relu`; n % 8 == 0. */
+  gemmBias(a: Float32Array, m: number, k: number, b: Float32Array, n: number, bias: Float32Array, relu: boolean, c: Float32Array): Float32Array {
+    if (n % 8 !== 0) throw new Error(`gemmBias: n = ${n} is not a multiple of 8`);
+    this.x.gemmBias(this.at(a), this.at(b), this.at(c), m, k, n, this.at(bias), relu ? 1 : 0);
     return c;
   }
 

@@ -9,14 +9,13 @@
  * The workers are started once per process, backend and model shape, and kept: unref'd while idle
  * (they never keep a process alive and die with it), ref'd while they owe a reply.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend';
 import type { EncodedRows } from '../data/dataset';
 import type { Arch2vecModel } from '../model/arch2vecModel';
 import { startWorker } from '../process/startWorker';
 import type { EmbedReply, EmbedRequest } from './embedWorker';
-import { FoldedEncoder } from './foldedEncoder';
+import { foldedEncoder } from './foldedEncoder';
 
 type Pending = { resolve: (r: EmbedReply) => void; reject: (e: Error) => void };
 
@@ -161,15 +160,13 @@ export async function embedDatasetParallel(model: Arch2vecModel, ds: EncodedRows
     }
   };
   const onMain = async () => {
-    const encoder = new FoldedEncoder(model);
+    const encoder = foldedEncoder(model);
     try {
       await new Promise((r) => setImmediate(r)); // the workers' first chunks go out first
       for (let job = take(); job; job = take()) {
         const [start, b] = job;
         const { adj, ops } = fill(start, b);
-        const e = tf.tidy(() => encoder.embed(tf.tensor3d(ops, [b, n, d]), tf.tensor3d(adj, [b, n, n])));
-        finished(start, (await e.data()) as Float32Array, b);
-        e.dispose();
+        finished(start, encoder.embedArrays(ops, adj, b), b);
         await new Promise((r) => setImmediate(r)); // the workers' replies and cancellation get through
       }
     } finally {

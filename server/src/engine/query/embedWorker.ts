@@ -1,6 +1,8 @@
 /**
- * An embedding worker (a role of the engine's worker bundle, train/trainWorker.ts): its own tfjs backend (wasm is single-threaded in Node, so one per core) and
- * a folded encoder of the weights it was last sent. Embeds the chunks the main thread fills.
+ * An embedding worker (a role of the engine's worker bundle, train/trainWorker.ts): its own encoder (wasm
+ * is single-threaded in Node, so one per core) folded from the weights it was last sent. Embeds the
+ * chunks the main thread fills. On host backends the encoder runs on the host kernels, so the worker's
+ * tfjs (which only holds the weights) uses its plain JS backend and grows no second tfjs-wasm heap.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { parentPort, workerData } from 'node:worker_threads';
@@ -8,7 +10,8 @@ import { selectBackend, type BackendName } from '../backend';
 import { Rng } from '../data/random';
 import { Arch2vecModel } from '../model/arch2vecModel';
 import type { ModelConfig } from '../model/config';
-import { FoldedEncoder } from './foldedEncoder';
+import { HostKernels } from '../model/hostKernels';
+import { foldedEncoder, type CellEncoder } from './foldedEncoder';
 
 export interface EmbedWorkerInit {
   role: 'embed';
@@ -29,9 +32,10 @@ export type EmbedReply =
 
 export async function runEmbedWorker(): Promise<void> {
   const init = workerData as EmbedWorkerInit;
-  await selectBackend(init.backend);
+  const onHost = (init.backend === 'wasm' || init.backend === 'cpu') && !!HostKernels.create();
+  await selectBackend(onHost ? 'cpu' : init.backend);
   const model = new Arch2vecModel(init.model, new Rng(0));
-  let encoder: FoldedEncoder | undefined;
+  let encoder: CellEncoder | undefined;
   let version = -1;
   const port = parentPort!;
   port.on('message', (msg: EmbedRequest) => {
@@ -44,14 +48,12 @@ export async function runEmbedWorker(): Promise<void> {
           tf.tidy(() => v.assign(tf.tensor(data, v.shape)));
         }
         encoder?.dispose();
-        encoder = new FoldedEncoder(model);
+        encoder = foldedEncoder(model);
         version = msg.version;
         port.postMessage({ type: 'loaded', id: msg.id, version } satisfies EmbedReply);
       } else if (msg.type === 'embed') {
         if (!encoder || msg.version !== version) throw new Error(`weights version ${msg.version} not loaded (have ${version})`);
-        const e = tf.tidy(() => encoder!.embed(tf.tensor3d(msg.ops, [msg.b, msg.n, msg.d]), tf.tensor3d(msg.adj, [msg.b, msg.n, msg.n])));
-        const data = new Float32Array(e.dataSync() as Float32Array); // its own buffer, to transfer
-        e.dispose();
+        const data = encoder.embedArrays(msg.ops, msg.adj, msg.b); // its own buffer, to transfer
         port.postMessage({ type: 'embedded', id: msg.id, data } satisfies EmbedReply, [data.buffer as ArrayBuffer]);
       }
     } catch (e) {

@@ -3,7 +3,6 @@
  * the space's dataset (to describe neighbours). Every failure to read a model directory becomes an
  * EngineError('badModelDir') that says which directory and what is wrong with it.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,13 +17,13 @@ import { embedDataset, loadDataset, loadModel, type EpochMetrics, type ModelDirC
 import { modelWeightsSha, readCachedTable, writeCachedTable } from '../store/embeddingCache';
 import { ENGINE_SPACES } from '../spaces';
 import { EngineError } from '../errors';
-import { FoldedEncoder } from './foldedEncoder';
+import { foldedEncoder, type CellEncoder } from './foldedEncoder';
 import { cacheDir, type ResolvedModel } from '../paths';
 
 export class QueryModel {
   private table?: { index: EmbeddingIndex; data: Float32Array };
   private ds?: Dataset;
-  private encoder?: FoldedEncoder;
+  private encoder?: CellEncoder;
 
   constructor(
     readonly dir: string,
@@ -123,11 +122,8 @@ export class QueryModel {
         e.adjacency.forEach((row, r) => row.forEach((x, c) => (adj[s * n * n + r * n + c] = x)));
         e.ops.forEach((row, r) => row.forEach((x, c) => (ops[s * n * d + r * d + c] = x)));
       }
-      this.encoder ??= new FoldedEncoder(this.model);
-      const enc = this.encoder;
-      const t = tf.tidy(() => enc.embed(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n])));
-      out.set((await t.data()) as Float32Array, start * latent);
-      t.dispose();
+      this.encoder ??= foldedEncoder(this.model);
+      out.set(this.encoder.embedArrays(ops, adj, b), start * latent);
     }
     return out;
   }

@@ -16,7 +16,7 @@ import { reconstruction, validityUniqueness } from './metrics';
 import { defaultThreads, ParallelStepper, type TrainingStepper } from './parallel';
 import { DeviceStepper } from './step';
 import { VERSION } from '../../version';
-import { FoldedEncoder } from '../query/foldedEncoder';
+import { foldedEncoder } from '../query/foldedEncoder';
 import { embedDatasetParallel } from '../query/embedPool';
 import type { BackendName } from '../backend';
 
@@ -243,15 +243,13 @@ export async function embedDataset(model: Arch2vecModel, ds: EncodedRows, onProg
   const out = new Float32Array(ds.count * dim);
   const adjBuf = new Float32Array(chunk * n * n);
   const opsBuf = new Float32Array(chunk * n * d);
-  const encoder = new FoldedEncoder(model);
+  const encoder = foldedEncoder(model);
   try {
     for (let start = 0; start < ds.count; start += chunk) {
       if (signal?.aborted) throw signal.reason ?? new Error('cancelled');
       const b = Math.min(chunk, ds.count - start);
       for (let s = 0; s < b; s++) ds.fillEncoding(start + s, adjBuf, opsBuf, s);
-      const e = tf.tidy(() => encoder.embed(tf.tensor3d(opsBuf.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adjBuf.subarray(0, b * n * n), [b, n, n])));
-      out.set((await e.data()) as Float32Array, start * dim);
-      e.dispose();
+      out.set(encoder.embedArrays(opsBuf, adjBuf, b), start * dim);
       onProgress?.(start + b);
       await new Promise((r) => setImmediate(r)); // let cancellation and other messages through between chunks
     }

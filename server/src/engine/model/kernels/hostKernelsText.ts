@@ -8,6 +8,8 @@
  *     register tiles (8 f32x4 accumulators + 2 B vectors + the broadcast A value: 11 of x64's 16 vector
  *     registers), leftover rows one at a time; each output summed over p in order, in float32, fused
  *     when `fma`. acc ≠ 0 adds into C.
+ *   gemmBias(a, b, c, m, k, n, bias, relu)  C = A·B + bias (a row of n), then ReLU when relu ≠ 0 (the
+ *     folded eval-mode encoder: batch norm folded into W and the bias)
  *
  * The rest mirror the JS loops of hostModel.ts operation for operation in float64 lanes (f64x2: float32
  * values promoted, every sum in the same order, rounded to float32 only where the JS stores into a
@@ -27,7 +29,8 @@
 export function hostKernelsText(fma: boolean): string {
   return `(module
   (memory (export "mem") 1)
-${gemm(fma)}
+${gemm(fma, false)}
+${gemm(fma, true)}
 ${colStats}
 ${bnRelu}
 ${reluGradSums}
@@ -57,7 +60,7 @@ const loop = (label: string, i: string, start: string, end: string, step: string
       ${inc(i, step)}
       (br $${label})))`;
 
-function gemm(fma: boolean): string {
+function gemm(fma: boolean, epilogue: boolean): string {
   const madd = (acc: string, a: string, b: string) => fma
     ? set(acc, `(f32x4.relaxed_madd ${get(a)} ${get(b)} ${get(acc)})`)
     : set(acc, `(f32x4.add ${get(acc)} (f32x4.mul ${get(a)} ${get(b)}))`);
@@ -67,10 +70,10 @@ function gemm(fma: boolean): string {
     const rs = Array.from({ length: count }, (_, r) => r);
     return `
       ${set('$cp', add(get('$c'), `(i32.shl ${add(`(i32.mul ${get('$i')} ${get('$n')})`, get('$j'))} (i32.const 2))`))}
-      (if ${get('$acc')}
+      ${epilogue ? rs.map((r) => `${set(`$c${r}a`, ZERO)} ${set(`$c${r}b`, ZERO)}`).join(' ') : `(if ${get('$acc')}
         (then ${rs.map((r) => `${set(`$c${r}a`, `(v128.load ${rowAddr(r)})`)} ${set(`$c${r}b`, `(v128.load offset=16 ${rowAddr(r)})`)}`).join(' ')})
-        (else ${rs.map((r) => `${set(`$c${r}a`, ZERO)} ${set(`$c${r}b`, ZERO)}`).join(' ')}))
-      ${set('$ap', get('$arow'))}
+        (else ${rs.map((r) => `${set(`$c${r}a`, ZERO)} ${set(`$c${r}b`, ZERO)}`).join(' ')}))`}
+      ${rs.map((r) => set(`$ap${r}`, r === 0 ? get('$arow') : add(get('$arow'), `(i32.mul (i32.const ${r}) ${get('$sai')})`))).join(' ')}
       ${set('$bp', add(get('$b'), `(i32.shl ${get('$j')} (i32.const 2))`))}
       ${set('$p', get('$k'))}
       (block $doneP (loop $loopP
@@ -78,13 +81,18 @@ function gemm(fma: boolean): string {
         ${set('$b0', `(v128.load ${get('$bp')})`)}
         ${set('$b1', `(v128.load offset=16 ${get('$bp')})`)}
         ${rs.map((r) => `
-        ${set('$av', `(v128.load32_splat ${add(get('$ap'), `(i32.mul (i32.const ${r}) ${get('$sai')})`)})`)}
+        ${set('$av', `(v128.load32_splat ${get(`$ap${r}`)})`)}
         ${madd(`$c${r}a`, '$av', '$b0')}
         ${madd(`$c${r}b`, '$av', '$b1')}`).join('')}
-        ${inc('$ap', get('$sap'))}
+        ${rs.map((r) => inc(`$ap${r}`, get('$sap'))).join(' ')}
         ${inc('$bp', get('$nb'))}
         ${set('$p', `(i32.sub ${get('$p')} (i32.const 1))`)}
         (br $loopP)))
+      ${epilogue ? `
+      ${set('$b0', `(v128.load ${add(get('$bias'), `(i32.shl ${get('$j')} (i32.const 2))`)})`)}
+      ${set('$b1', `(v128.load offset=16 ${add(get('$bias'), `(i32.shl ${get('$j')} (i32.const 2))`)})`)}
+      ${rs.map((r) => `${set(`$c${r}a`, `(f32x4.add ${get(`$c${r}a`)} ${get('$b0')})`)} ${set(`$c${r}b`, `(f32x4.add ${get(`$c${r}b`)} ${get('$b1')})`)}`).join(' ')}
+      (if ${get('$relu')} (then ${rs.map((r) => `${set(`$c${r}a`, `(f32x4.max ${get(`$c${r}a`)} ${ZERO})`)} ${set(`$c${r}b`, `(f32x4.max ${get(`$c${r}b`)} ${ZERO})`)}`).join(' ')}))` : ''}
       ${rs.map((r) => `
       (v128.store ${rowAddr(r)} ${get(`$c${r}a`)})
       (v128.store offset=16 ${rowAddr(r)} ${get(`$c${r}b`)})`).join('')}`;
@@ -102,12 +110,13 @@ function gemm(fma: boolean): string {
       ${inc('$i', `(i32.const ${count})`)}
       (br $loop${label})))`;
   return `
-  (func (export "gemm") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32) (param $sai i32) (param $sap i32) (param $acc i32)
-    (local $i i32) (local $j i32) (local $p i32) (local $arow i32) (local $ap i32) (local $bp i32) (local $cp i32) (local $nb i32)
+  (func (export "${epilogue ? 'gemmBias' : 'gemm'}") (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $k i32) (param $n i32) ${epilogue ? '(param $bias i32) (param $relu i32) (local $sai i32) (local $sap i32)' : '(param $sai i32) (param $sap i32) (param $acc i32)'}
+    (local $i i32) (local $j i32) (local $p i32) (local $arow i32) (local $bp i32) (local $cp i32) (local $nb i32)
+    ${Array.from({ length: ROWS }, (_, r) => `(local $ap${r} i32)`).join(' ')}
     (local $av v128) (local $b0 v128) (local $b1 v128)
     ${Array.from({ length: ROWS }, (_, r) => `(local $c${r}a v128) (local $c${r}b v128)`).join(' ')}
-    ${set('$sai', `(i32.shl ${get('$sai')} (i32.const 2))`)}
-    ${set('$sap', `(i32.shl ${get('$sap')} (i32.const 2))`)}
+    ${epilogue ? `${set('$sai', `(i32.shl ${get('$k')} (i32.const 2))`)} ${set('$sap', '(i32.const 4)')}` : `${set('$sai', `(i32.shl ${get('$sai')} (i32.const 2))`)}
+    ${set('$sap', `(i32.shl ${get('$sap')} (i32.const 2))`)}`}
     ${set('$nb', `(i32.shl ${get('$n')} (i32.const 2))`)}
     ${set('$i', '(i32.const 0)')}
     ${rowBlock(ROWS, 'Quad')}
