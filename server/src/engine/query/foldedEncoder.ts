@@ -13,6 +13,8 @@ import { HostKernels } from '../model/hostKernels';
 /** Embeds encoded cells: ops [b, n, d] and adjacency [b, n, n] (flat) → node-mean μ, [b, latent]. */
 export interface CellEncoder {
   embedArrays(ops: Float32Array, adj: Float32Array, b: number): Float32Array;
+  /** Eval-mode μ of every node, [b·n, latent] (what the decoder reads). */
+  encodeNodes(ops: Float32Array, adj: Float32Array, b: number): Float32Array;
   dispose(): void;
 }
 
@@ -58,22 +60,36 @@ export class FoldedEncoder implements CellEncoder {
     this.bMu = tf.keep(model.mu.b.clone() as tf.Tensor as tf.Tensor1D);
   }
 
+  /** The last GIN layer's output, [b, n, hidden]. */
+  private trunk(ops: tf.Tensor3D, adj: tf.Tensor3D): tf.Tensor3D {
+    const [b, n] = ops.shape;
+    const hidden = this.model.config.hidden;
+    const aSym = adj.add(adj.transpose([0, 2, 1])) as tf.Tensor3D;
+    let h: tf.Tensor3D = ops;
+    for (const L of this.layers) {
+      const agg = h.mul(L.onePlusEps).add(tf.matMul(aSym, h)) as tf.Tensor3D;
+      let x = agg.reshape([b * n, agg.shape[2]]) as tf.Tensor2D;
+      x = tf.fused.matMul({ a: x, b: L.w1, bias: L.b1, activation: 'relu' }) as tf.Tensor2D;
+      x = tf.fused.matMul({ a: x, b: L.w2, bias: L.b2, activation: 'relu' }) as tf.Tensor2D;
+      h = x.reshape([b, n, hidden]) as tf.Tensor3D;
+    }
+    return h;
+  }
+
   /** Node-mean of μ, [b, latent]. */
   embed(ops: tf.Tensor3D, adj: tf.Tensor3D): tf.Tensor2D {
-    return tf.tidy(() => {
-      const [b, n] = ops.shape;
-      const hidden = this.model.config.hidden;
-      const aSym = adj.add(adj.transpose([0, 2, 1])) as tf.Tensor3D;
-      let h: tf.Tensor3D = ops;
-      for (const L of this.layers) {
-        const agg = h.mul(L.onePlusEps).add(tf.matMul(aSym, h)) as tf.Tensor3D;
-        let x = agg.reshape([b * n, agg.shape[2]]) as tf.Tensor2D;
-        x = tf.fused.matMul({ a: x, b: L.w1, bias: L.b1, activation: 'relu' }) as tf.Tensor2D;
-        x = tf.fused.matMul({ a: x, b: L.w2, bias: L.b2, activation: 'relu' }) as tf.Tensor2D;
-        h = x.reshape([b, n, hidden]) as tf.Tensor3D;
-      }
-      return tf.fused.matMul({ a: h.mean(1) as tf.Tensor2D, b: this.wMu, bias: this.bMu }) as tf.Tensor2D;
+    return tf.tidy(() => tf.fused.matMul({ a: this.trunk(ops, adj).mean(1) as tf.Tensor2D, b: this.wMu, bias: this.bMu }) as tf.Tensor2D);
+  }
+
+  encodeNodes(ops: Float32Array, adj: Float32Array, b: number): Float32Array {
+    const { nodes: n, opColumns: d, hidden } = this.model.config;
+    const t = tf.tidy(() => {
+      const h = this.trunk(tf.tensor3d(ops.subarray(0, b * n * d), [b, n, d]), tf.tensor3d(adj.subarray(0, b * n * n), [b, n, n]));
+      return tf.fused.matMul({ a: h.reshape([b * n, hidden]) as tf.Tensor2D, b: this.wMu, bias: this.bMu });
     });
+    const data = new Float32Array(t.dataSync() as Float32Array);
+    t.dispose();
+    return data;
   }
 
   embedArrays(ops: Float32Array, adj: Float32Array, b: number): Float32Array {
@@ -133,7 +149,7 @@ export class HostFoldedEncoder implements CellEncoder {
     const { nodes: n, opColumns: d, hidden: H, latent: Z } = this.model.config;
     const rows = b * n;
     const weightBytes = this.weights.reduce((s, w) => s + 4 * (w.w1.length + w.b1.length + w.w2.length + w.b2.length) + 64, 0) + 4 * (this.wMu.length + this.bMu.length) + 32;
-    const chunkBytes = 4 * (rows * d + 3 * b * n * n + 3 * rows * H + b * H + b * Z) + 16 * 16;
+    const chunkBytes = 4 * (rows * d + 3 * b * n * n + 3 * rows * H + b * H + rows * Z) + 16 * 16;
     this.k.reserve(16 + weightBytes + chunkBytes);
     if (this.staged && this.staged.generation === this.k.generation) {
       this.k.release(this.staged.mark);
@@ -152,10 +168,10 @@ export class HostFoldedEncoder implements CellEncoder {
     return this.staged;
   }
 
-  embedArrays(ops: Float32Array, adj: Float32Array, b: number): Float32Array {
-    const { nodes: n, opColumns: d, hidden: H, latent: Z } = this.model.config;
+  /** The last GIN layer's output, [b·n, hidden], a view into the kernel memory (valid until the next call). */
+  private trunk(ops: Float32Array, adj: Float32Array, b: number, st: NonNullable<HostFoldedEncoder['staged']>): Float32Array {
+    const { nodes: n, opColumns: d, hidden: H } = this.model.config;
     const rows = b * n;
-    const st = this.prepare(b);
     const k = this.k;
     let h = k.f32(rows * d);
     h.set(ops.subarray(0, rows * d));
@@ -189,6 +205,14 @@ export class HostFoldedEncoder implements CellEncoder {
       h = out;
       c = H;
     }
+    return h;
+  }
+
+  embedArrays(ops: Float32Array, adj: Float32Array, b: number): Float32Array {
+    const { nodes: n, hidden: H, latent: Z } = this.model.config;
+    const st = this.prepare(b);
+    const k = this.k;
+    const h = this.trunk(ops, adj, b, st);
     const pooled = k.f32(b * H);
     for (let g = 0; g < b; g++) {
       for (let col = 0; col < H; col++) {
@@ -198,6 +222,13 @@ export class HostFoldedEncoder implements CellEncoder {
       }
     }
     return k.gemmBias(pooled, b, H, st.wMu, Z, st.bMu, false, k.f32(b * Z)).slice();
+  }
+
+  encodeNodes(ops: Float32Array, adj: Float32Array, b: number): Float32Array {
+    const { nodes: n, hidden: H, latent: Z } = this.model.config;
+    const st = this.prepare(b);
+    const h = this.trunk(ops, adj, b, st);
+    return this.k.gemmBias(h, b * n, H, st.wMu, Z, st.bMu, false, this.k.f32(b * n * Z)).slice();
   }
 
   dispose() {
