@@ -43,13 +43,14 @@ function compiledModule(variant: Variant): object | undefined {
   if (!compiled.has(variant)) {
     let mod: object | null = null;
     if (typeof WebAssembly !== 'undefined') {
-      // Relaxed SIMD is on by default from V8 11.4 (Node 22, current Electron); Node 20 has it behind a flag.
-      if (variant === 'fma') {
+      const bytes = Buffer.from(variant === 'fma' ? HOST_KERNELS_FMA_WASM : HOST_KERNELS_PLAIN_WASM, 'base64');
+      // Relaxed SIMD is on by default from V8 11.4 (Node 22, current Electron); Node 20 has it behind a
+      // flag, which is set only where the module would not validate otherwise.
+      if (variant === 'fma' && !WebAssembly.validate(bytes)) {
         try {
           setFlagsFromString('--experimental-wasm-relaxed-simd');
         } catch { /* not Node's V8: keep what the engine has */ }
       }
-      const bytes = Buffer.from(variant === 'fma' ? HOST_KERNELS_FMA_WASM : HOST_KERNELS_PLAIN_WASM, 'base64');
       if (WebAssembly.validate(bytes)) mod = new WebAssembly.Module(bytes);
     }
     compiled.set(variant, mod);
