@@ -12,7 +12,7 @@ import { GENERATED, kernelBinaries, kernelModuleSource } from '../scripts/gen-ke
 import { Rng } from '../server/src/engine/data/random';
 import { adamHostUpdate } from '../server/src/engine/model/adam';
 import { HostKernels } from '../server/src/engine/model/hostKernels';
-import { aggregate, bnInputGrad, bnReluNormalise, columnSums2, reluGradSums, type Edges } from '../server/src/engine/model/hostModel';
+import { transpose, aggregate, bnInputGrad, bnReluNormalise, columnSums2, reluGradSums, type Edges } from '../server/src/engine/model/hostModel';
 
 function fill<T extends Float32Array | Float64Array>(v: T, rng: Rng, scale = 1, zeros = 0): T {
   for (let i = 0; i < v.length; i++) v[i] = rng.float() < zeros ? (i % 2 ? -0 : 0) : (rng.float() * 2 - 1) * scale;
@@ -173,6 +173,16 @@ for (const variant of ['fma', 'plain'] as const) {
         assertIdentical(out, ref, `aggregation, width ${c}`);
       });
     }
+
+    test('transpose is exact for every shape the model uses, odd ones included', () => {
+      const k = kernels(variant);
+      const rng = new Rng(11);
+      for (const [m, n] of [[128, 128], [128, 32], [16, 5], [16, 11], [1, 7], [5, 1], [3, 3]] as const) {
+        k.reset();
+        const a = fill(k.f32(m * n), rng);
+        assertIdentical(k.transpose(a, m, n, k.f32(m * n)), transpose(a, m, n), `${m}x${n}ᵀ`);
+      }
+    });
 
     for (const [n, clip] of [[170_001, 5], [4_096, Infinity], [3, 1e-3]] as const) {
       test(`Adam with global-norm clipping is bit-identical to adamHostUpdate (${n} parameters, clip ${clip})`, () => {

@@ -33,6 +33,7 @@ interface Exports {
   reluGradSums(da: number, a: number, xhat: number, rows: number, H: number, out: number, dbeta: number, dgamma: number): void;
   bnInputGrad(g: number, xhat: number, rows: number, H: number, scale: number, mb: number, mg: number, db: number): void;
   aggregate(h: number, c: number, count: number, eps1: number, er: number, ec: number, ew: number, nnz: number, out: number): void;
+  transpose(a: number, rows: number, cols: number, out: number): void;
   sumSquares(g: number, n: number): number;
   adam(p: number, g: number, m: number, v: number, n: number, scale: number, a: number, c2: number, eps: number, b1: number, b2: number, o1: number, o2: number): void;
 }
@@ -166,6 +167,12 @@ export class HostKernels {
     if (n % 8 !== 0) throw new Error(`gemmTA: n = ${n} is not a multiple of 8`);
     this.x.gemm(this.at(x), this.at(b), this.at(c), m, rows, n, 1, m, accumulate ? 1 : 0);
     return c;
+  }
+
+  /** out [cols, rows] = aᵀ for a [rows, cols]. */
+  transpose(a: Float32Array, rows: number, cols: number, out: Float32Array): Float32Array {
+    this.x.transpose(this.at(a), rows, cols, this.at(out));
+    return out;
   }
 
   colStats(u: Float32Array, rows: number, H: number, s1: Float64Array, s2: Float64Array): void {

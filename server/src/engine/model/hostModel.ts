@@ -157,6 +157,8 @@ export interface HostStepOptions {
   globalBatch: number;
   /** Train mode without sampling: z = μ and no dropout (the golden fixtures' train-mode setting). */
   deterministic?: boolean;
+  /** Write the gradient into `grad` instead of adding to it (saves zeroing it first). */
+  overwriteGrad?: boolean;
 }
 
 export interface HostStepResult {
@@ -280,6 +282,12 @@ export class HostArch2vec {
     return m * k * n < SMALL ? jsMatMul(a, m, k, b, n) : this.mm(a, m, k, b, n);
   }
 
+  /** aᵀ into the scratch buffer `key`: on the kernels when `a` lives in their memory. */
+  private transposed(a: Float32Array, m: number, n: number, key: string): Float32Array {
+    const out = this.buf(key, m * n);
+    return this.owned(a, out) ? this.k!.transpose(a, m, n, out) : transpose(a, m, n, out);
+  }
+
   /** xᵀ·dy for x [rows, k], dy [rows, n]. */
   private matmulTA(x: Float32Array, rows: number, k: number, dy: Float32Array, n: number, outKey: string): Float32Array {
     if (this.owned(x, dy)) {
@@ -288,7 +296,7 @@ export class HostArch2vec {
       const dp = this.padColumns(dy, rows, n, n8, `${outKey}.b8`);
       return this.unpadColumns(this.k!.gemmTA(x, rows, k, dp, n8, this.buf(`${outKey}.c8`, k * n8)), k, n, n8, outKey);
     }
-    return this.matmul(transpose(x, rows, k, this.buf('xT', rows * k)), k, rows, dy, n, outKey);
+    return this.matmul(this.transposed(x, rows, k, 'xT'), k, rows, dy, n, outKey);
   }
 
   /** [rows, n] → [rows, n8] with zero columns on the right. */
@@ -424,7 +432,7 @@ export class HostArch2vec {
       const dW = this.matmulTA(x, rows, k, dy, n, 'dW');
       for (let i = 0; i < k * n; i++) gW[i] += dW[i];
     }
-    return this.matmul(dy, rows, n, transpose(p.subarray(w, w + k * n), k, n, this.buf('wT', k * n)), k, 'dx');
+    return this.matmul(dy, rows, n, this.transposed(p.subarray(w, w + k * n), k, n, 'wT'), k, 'dx');
   }
 
   /** The encoder trunk: the last GIN layer's output plus what the backward pass needs. */
@@ -470,13 +478,14 @@ export class HostArch2vec {
   /**
    * One training step's forward and backward pass. `params` is the whole flat vector (trainables and
    * running statistics; read only). Gradients are ADDED into `grad` (the trainable part of the layout;
-   * zero it first). In train mode the updated running statistics go to `statsOut` (the non-trainable
+   * zero it first), or written over it with `overwriteGrad`. In train mode the updated running statistics go to `statsOut` (the non-trainable
    * part of the layout); in eval mode `statsOut` receives the current ones.
    */
   step(params: Float32Array, adj: Float32Array, ops: Float32Array, b: number, opts: HostStepOptions, grad: Float32Array, statsOut?: Float32Array): HostStepResult {
     const T = this.layout.trainableSize;
     const S = this.layout.total - T;
     const { nodes: n, opColumns: d } = this.config;
+    if (!this.k && opts.overwriteGrad) grad.fill(0);
     const { result, g, stats } = this.inArena(() => {
       const staged = this.stage(params, ops, b * n * d);
       // With kernels the gradient and statistics go to scratch first: a rerun must not add twice.
@@ -484,7 +493,10 @@ export class HostArch2vec {
       const stats = this.k && statsOut ? new Float32Array(S) : statsOut;
       return { result: this.stepOnce(staged.p, adj, staged.ops, b, opts, g, stats), g, stats };
     });
-    if (g !== grad) for (let i = 0; i < T; i++) grad[i] += g[i];
+    if (g !== grad) {
+      if (opts.overwriteGrad) grad.set(g);
+      else for (let i = 0; i < T; i++) grad[i] += g[i];
+    }
     if (stats && statsOut && stats !== statsOut) statsOut.set(stats);
     return result;
   }
@@ -559,7 +571,7 @@ export class HostArch2vec {
       }
     }
     let adjLoss = 0;
-    const dz = this.matmul(dOps, rows, d, transpose(p.subarray(dW, dW + Z * d), Z, d, this.buf('WdT', Z * d)), Z, 'dz');
+    const dz = this.matmul(dOps, rows, d, this.transposed(p.subarray(dW, dW + Z * d), Z, d, 'WdT'), Z, 'dz');
     for (let g = 0; g < b; g++) {
       for (let i = 0; i < n; i++) {
         const ri = (g * n + i) * Z;
@@ -622,7 +634,7 @@ export class HostArch2vec {
         grad[lsB + k] += dHead[r * 2 * Z + Z + k];
       }
     }
-    let dh = this.matmul(dHead, rows, 2 * Z, transpose(wHead, H, 2 * Z, this.buf('wHeadT', H * 2 * Z)), H, 'dhHead');
+    let dh = this.matmul(dHead, rows, 2 * Z, this.transposed(wHead, H, 2 * Z, 'wHeadT'), H, 'dhHead');
 
     // GIN layers, last to first.
     for (let l = this.L.length - 1; l >= 0; l--) {

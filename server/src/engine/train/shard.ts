@@ -83,8 +83,7 @@ export class ShardComputer {
    */
   compute(params: Float32Array, adjBuf: Float32Array, opsBuf: Float32Array, b: number, globalBatch: number, mode: Mode, seed: number, gradOut: Float32Array, statsOut: Float32Array): Float64Array {
     const { nodes: n, latent } = this.model.config;
-    gradOut.fill(0);
-    const { parts, mu } = this.host.step(params, adjBuf, opsBuf, b, { mode, seed, globalBatch }, gradOut, statsOut);
+    const { parts, mu } = this.host.step(params, adjBuf, opsBuf, b, { mode, seed, globalBatch, overwriteGrad: true }, gradOut, statsOut);
     for (let i = 0; i < b; i++) {
       for (let k = 0; k < n * latent; k++) {
         const x = mu[i * n * latent + k];

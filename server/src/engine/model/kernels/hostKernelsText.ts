@@ -22,6 +22,7 @@
  *                                                        out = da ⊙ [a > 0]; dβ = Σ out; dγ = Σ out ⊙ x̂
  *   bnInputGrad(g, xhat, rows, H, scale, mb, mg, db)     g ← scale·(g − mb − x̂·mg); db = Σ g (unrounded)
  *   aggregate(h, c, count, eps1, er, ec, ew, nnz, out)   out = eps1·h + Ã·h over (row, col, weight) triples
+ *   transpose(a, rows, cols, out)                        out[c, r] = a[r, c] (float32, exact)
  *   sumSquares(g, n) → Σ g[i]² (float64, in order: the scalar loop of adamHostUpdate)
  *   adam(p, g, m, v, n, scale, a, c2, eps, b1, b2, o1, o2)
  *                                                        PyTorch's Adam on float32 p, m, v (o1 = 1 − b1, o2 = 1 − b2)
@@ -36,6 +37,7 @@ ${bnRelu}
 ${reluGradSums}
 ${bnInputGrad}
 ${aggregate}
+${transpose}
 ${sumSquares}
 ${adam}
 )
@@ -257,4 +259,21 @@ const adam = `
       ${store2(add(get('$m'), get('$o')), get('$mi'))}
       ${store2(add(get('$v'), get('$o')), get('$vi'))}
       ${store2(add(get('$p'), get('$o')), `(f64x2.sub ${load2(add(get('$p'), get('$o')))} (f64x2.div (f64x2.mul ${get('$A')} ${get('$mi')}) (f64x2.add (f64x2.sqrt (f64x2.div ${get('$vi')} ${get('$C')})) ${get('$E')})))`)}`)}
+  )`;
+
+// Row by row of the source; the destination advances by `rows` floats per element.
+const transpose = `
+  (func (export "transpose") (param $a i32) (param $rows i32) (param $cols i32) (param $out i32)
+    (local $r i32) (local $src i32) (local $end i32) (local $dst i32) (local $step i32)
+    ${set('$step', `(i32.shl ${get('$rows')} (i32.const 2))`)}
+    ${loop('rows', '$r', '(i32.const 0)', get('$rows'), '(i32.const 1)', `
+      ${set('$src', add(get('$a'), `(i32.shl (i32.mul ${get('$r')} ${get('$cols')}) (i32.const 2))`))}
+      ${set('$end', add(get('$src'), `(i32.shl ${get('$cols')} (i32.const 2))`))}
+      ${set('$dst', add(get('$out'), `(i32.shl ${get('$r')} (i32.const 2))`))}
+      (block $end_cols (loop $cols
+        (br_if $end_cols (i32.ge_u ${get('$src')} ${get('$end')}))
+        (f32.store ${get('$dst')} (f32.load ${get('$src')}))
+        ${inc('$src', '(i32.const 4)')}
+        ${inc('$dst', get('$step'))}
+        (br $cols)))`)}
   )`;
