@@ -68,7 +68,7 @@ export class QueryModel {
       const what = `embedding the ${ds.count.toLocaleString('en-US')} ${this.space} cells (once for this model)`;
       opts.onProgress?.({ what, done: 0, total: ds.count });
       try {
-        data = await embedDataset(this.model, ds, (done) => opts.onProgress?.({ what, done, total: ds.count }), 2000, opts.signal);
+        data = await embedDataset(this.model, ds, (done) => opts.onProgress?.({ what, done, total: ds.count }), undefined, opts.signal);
       } catch (e) {
         if (opts.signal?.aborted) throw new EngineError('cancelled', `embedding the ${this.space} space cancelled`);
         throw e;

@@ -230,7 +230,7 @@ export async function pretrain(opts: PretrainOptions): Promise<{ config: ModelDi
  * Embeds every cell of the dataset (node-mean of μ, eval mode) in chunks, through the folded encoder
  * (batch norm folded into the linear layers, fused matMul + bias + ReLU: about a third of the kernels).
  */
-export async function embedDataset(model: Arch2vecModel, ds: EncodedRows, onProgress?: (done: number) => void, chunk = 2000, signal?: AbortSignal, threads?: number): Promise<Float32Array> {
+export async function embedDataset(model: Arch2vecModel, ds: EncodedRows, onProgress?: (done: number) => void, chunk = 500, signal?: AbortSignal, threads?: number): Promise<Float32Array> {
   // On host-memory backends every core embeds (embedPool.ts); a small table is not worth the threads.
   const backend = tf.getBackend() as BackendName;
   const t = threads ?? defaultThreads(backend);

@@ -78,7 +78,7 @@ export async function embedPoolCells(qm: QueryModel, pool: SpacePool, from: numb
         e.ops.forEach((row, r) => row.forEach((x, c) => (ops[slot * n * d + r * d + c] = x)));
       },
     };
-    const v = await embedDataset(qm.model, rows, (done) => opts.onProgress?.(part * count + done, parts * count), opts.chunk ?? 1000, opts.signal);
+    const v = await embedDataset(qm.model, rows, (done) => opts.onProgress?.(part * count + done, parts * count), opts.chunk, opts.signal);
     for (let s = 0; s < count; s++) out.set(v.subarray(s * latent, (s + 1) * latent), s * dim + part * latent);
   }
   return out;
