@@ -126,6 +126,29 @@ export function bnReluNormalise(u: Float32Array, rows: number, H: number, mean: 
 /** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
 export interface Edges { rows: Int32Array; cols: Int32Array; w: Float32Array }
 
+/**
+ * The non-zeros of Ã = A + Aᵀ of `b` graphs with `n` nodes into `into` (capacity b·n·n each), as
+ * (row, col, weight) triples with global row indices; returns the filled prefixes.
+ */
+export function symmetricEdges(adj: Float32Array, b: number, n: number, into: Edges): Edges {
+  const { rows, cols, w } = into;
+  let t = 0;
+  for (let g = 0; g < b; g++) {
+    const base = g * n * n;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = adj[base + i * n + j] + adj[base + j * n + i];
+        if (v !== 0) {
+          rows[t] = g * n + i;
+          cols[t] = g * n + j;
+          w[t++] = v;
+        }
+      }
+    }
+  }
+  return { rows: rows.subarray(0, t), cols: cols.subarray(0, t), w: w.subarray(0, t) };
+}
+
 /** out = (1+ε)·h + Ã·h (Ã symmetric, so the same map is its own transpose for the backward pass). */
 export function aggregate(h: Float32Array, c: number, onePlusEps: number, e: Edges, out: Float32Array) {
   // out must not alias h. Float32 accumulation over ≤ 2n-2 terms of equal magnitude: ~1e-7 relative.
@@ -313,27 +336,9 @@ export class HostArch2vec {
     return out;
   }
 
-  /** Non-zeros of Ã = A + Aᵀ per graph, as (row, col, weight) triples with global row indices. */
   private symmetricEdges(adj: Float32Array, b: number, n: number): Edges {
     const cap = b * n * n;
-    const rows = this.bufI32('edges.rows', cap);
-    const cols = this.bufI32('edges.cols', cap);
-    const w = this.buf('edges.w', cap);
-    let t = 0;
-    for (let g = 0; g < b; g++) {
-      const base = g * n * n;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const v = adj[base + i * n + j] + adj[base + j * n + i];
-          if (v !== 0) {
-            rows[t] = g * n + i;
-            cols[t] = g * n + j;
-            w[t++] = v;
-          }
-        }
-      }
-    }
-    return { rows: rows.subarray(0, t), cols: cols.subarray(0, t), w: w.subarray(0, t) };
+    return symmetricEdges(adj, b, n, { rows: this.bufI32('edges.rows', cap), cols: this.bufI32('edges.cols', cap), w: this.buf('edges.w', cap) });
   }
 
   private aggregate(h: Float32Array, c: number, onePlusEps: number, e: Edges, out: Float32Array) {

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '../model/tfSetup';
 import type { Arch2vecModel } from '../model/arch2vecModel';
 import { HostKernels } from '../model/hostKernels';
+import { symmetricEdges } from '../model/hostModel';
 
 /** Embeds encoded cells: ops [b, n, d] and adjacency [b, n, n] (flat) → node-mean μ, [b, latent]. */
 export interface CellEncoder {
@@ -175,23 +176,7 @@ export class HostFoldedEncoder implements CellEncoder {
     const k = this.k;
     let h = k.f32(rows * d);
     h.set(ops.subarray(0, rows * d));
-    // Non-zeros of Ã = A + Aᵀ as (row, col, weight) triples.
-    const er = k.i32(b * n * n), ec = k.i32(b * n * n), ew = k.f32(b * n * n);
-    let t = 0;
-    for (let g = 0; g < b; g++) {
-      const base = g * n * n;
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < n; j++) {
-          const v = adj[base + i * n + j] + adj[base + j * n + i];
-          if (v !== 0) {
-            er[t] = g * n + i;
-            ec[t] = g * n + j;
-            ew[t++] = v;
-          }
-        }
-      }
-    }
-    const edges = { rows: er.subarray(0, t), cols: ec.subarray(0, t), w: ew.subarray(0, t) };
+    const edges = symmetricEdges(adj, b, n, { rows: k.i32(b * n * n), cols: k.i32(b * n * n), w: k.f32(b * n * n) });
     const agg = k.f32(rows * H);
     const x1 = k.f32(rows * H);
     const out = k.f32(rows * H);
