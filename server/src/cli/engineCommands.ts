@@ -126,7 +126,7 @@ async function pretrainCmd(argv: string[], io: EngineIO): Promise<number> {
       io.out(`model: ${r.modelDir}`);
       const last = r.metrics.at(-1);
       if (last) for (const l of metricsLines(last)) io.out(l);
-      io.out(`time: ${r.seconds.toFixed(1)} s on ${r.backend.backend}; ${r.config.data.count} ${space} cells embedded`);
+      io.out(`time: ${r.seconds.toFixed(1)} s on ${r.backend.backend}${r.config.products ? ` (${r.config.products})` : ''}; ${r.config.data.count} ${space} cells embedded`);
     }
     return 0;
   } catch (e) {
