@@ -9,16 +9,36 @@ export function adamHostUpdate(params: Float32Array, g: Float32Array, m: Float32
   let sq = 0;
   for (let i = 0; i < g.length; i++) sq += g[i] * g[i];
   const norm = Math.sqrt(sq);
-  const scale = Number.isFinite(clipNorm) ? Math.min(1, clipNorm / (norm + 1e-6)) : 1;
-  const a = lr / (1 - Math.pow(beta1, step));
-  const c2 = 1 - Math.pow(beta2, step);
-  for (let i = 0; i < g.length; i++) {
+  adamUpdateRange(params, g, m, v, 0, g.length, adamCoefficients(norm, step, lr, clipNorm, beta1, beta2), eps, beta1, beta2);
+  return norm;
+}
+
+export interface AdamCoefficients {
+  /** Global-norm clipping factor of the gradient. */
+  scale: number;
+  /** Bias-corrected step size lr / (1 − β1^t). */
+  a: number;
+  /** Second-moment bias correction 1 − β2^t. */
+  c2: number;
+}
+
+export function adamCoefficients(norm: number, step: number, lr: number, clipNorm: number, beta1: number, beta2: number): AdamCoefficients {
+  return {
+    scale: Number.isFinite(clipNorm) ? Math.min(1, clipNorm / (norm + 1e-6)) : 1,
+    a: lr / (1 - Math.pow(beta1, step)),
+    c2: 1 - Math.pow(beta2, step),
+  };
+}
+
+/** The clipped Adam update of elements [from, to) (HostKernels.adam runs the same arithmetic in SIMD lanes). */
+export function adamUpdateRange(params: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, from: number, to: number, c: AdamCoefficients, eps: number, beta1: number, beta2: number): void {
+  const { scale, a, c2 } = c;
+  for (let i = from; i < to; i++) {
     const gi = g[i] * scale;
     m[i] = beta1 * m[i] + (1 - beta1) * gi;
     v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
     params[i] -= (a * m[i]) / (Math.sqrt(v[i] / c2) + eps);
   }
-  return norm;
 }
 
 export interface ParamSlot {

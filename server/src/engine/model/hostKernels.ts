@@ -15,6 +15,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { HOST_KERNELS_FMA_WASM, HOST_KERNELS_PLAIN_WASM } from './kernels/hostKernelsWasm';
+import { adamCoefficients, adamUpdateRange } from './adam';
 
 interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmInstance { readonly exports: Record<string, unknown> }
@@ -72,6 +73,19 @@ export class HostKernels {
     const inst = new WebAssembly.Instance(mod, {});
     this.mem = inst.exports.mem as WasmMemory;
     this.x = inst.exports as unknown as Exports;
+  }
+
+  /**
+   * A fresh instance for work on tfjs backend `backend`: on the host-memory backends whose arithmetic runs
+   * in JS or wasm (wasm, cpu); not on native TensorFlow (its BLAS is faster) or on GPUs.
+   */
+  static forBackend(backend: string): HostKernels | undefined {
+    return backend === 'wasm' || backend === 'cpu' ? HostKernels.create() : undefined;
+  }
+
+  /** Whether this engine can run the kernels at all (without instantiating them). */
+  static available(): boolean {
+    return !!compiledModule('fma') || !!compiledModule('plain');
   }
 
   /** A fresh instance (its own memory), the fused variant where the engine runs it; undefined without WebAssembly SIMD. */
@@ -203,17 +217,10 @@ export class HostKernels {
   adam(params: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, step: number, lr: number, eps: number, clipNorm: number, beta1 = 0.9, beta2 = 0.999): number {
     const n = g.length;
     const norm = Math.sqrt(this.x.sumSquares(this.at(g), n));
-    const scale = Number.isFinite(clipNorm) ? Math.min(1, clipNorm / (norm + 1e-6)) : 1;
-    const a = lr / (1 - Math.pow(beta1, step));
-    const c2 = 1 - Math.pow(beta2, step);
-    const even = n & ~1;
-    this.x.adam(this.at(params), this.at(g), this.at(m), this.at(v), even, scale, a, c2, eps, beta1, beta2, 1 - beta1, 1 - beta2);
-    for (let i = even; i < n; i++) {
-      const gi = g[i] * scale;
-      m[i] = beta1 * m[i] + (1 - beta1) * gi;
-      v[i] = beta2 * v[i] + (1 - beta2) * gi * gi;
-      params[i] -= (a * m[i]) / (Math.sqrt(v[i] / c2) + eps);
-    }
+    const c = adamCoefficients(norm, step, lr, clipNorm, beta1, beta2);
+    const even = n & ~1; // the kernel updates pairs; an odd last element goes through the JS loop
+    this.x.adam(this.at(params), this.at(g), this.at(m), this.at(v), even, c.scale, c.a, c.c2, eps, beta1, beta2, 1 - beta1, 1 - beta2);
+    adamUpdateRange(params, g, m, v, even, n, c, eps, beta1, beta2);
     return norm;
   }
 }

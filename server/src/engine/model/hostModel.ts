@@ -192,7 +192,7 @@ export interface HostStepResult {
 }
 
 /** torch's float32 sigmoid as the tfjs cpu backend rounds it (exactly 0/1 where float32 saturates). */
-const sigmoid32 = (x: number) => Math.fround(1 / (1 + Math.exp(-x)));
+export const sigmoid32 = (x: number) => Math.fround(1 / (1 + Math.exp(-x)));
 
 export interface HostProducts {
   /** Products for the JS path (default: plain JS). */
@@ -226,11 +226,6 @@ export class HostArch2vec {
       });
     }
     this.off = { muW: o('fc_mu.w'), muB: o('fc_mu.b'), lsW: o('fc_logvar.w'), lsB: o('fc_logvar.b'), dW: o('decoder.ops.w'), dB: o('decoder.ops.b') };
-  }
-
-  /** What runs the heavy work, for logs. */
-  get kind(): string {
-    return this.k ? this.k.kind : 'JavaScript loops';
   }
 
   /*
@@ -295,13 +290,7 @@ export class HostArch2vec {
 
   /** a[m,k]·b[k,n]; with kernels into the scratch buffer `outKey`. */
   private matmul(a: Float32Array, m: number, k: number, b: Float32Array, n: number, outKey: string): Float32Array {
-    if (this.owned(a, b)) {
-      if (n % 8 === 0) return this.k!.gemm(a, m, k, b, n, this.buf(outKey, m * n));
-      // Narrow outputs (the op columns: 5, 7, 11): b padded with zero columns to a multiple of 8.
-      const n8 = (n + 7) & ~7;
-      const bp = this.padColumns(b, k, n, n8, `${outKey}.b8`);
-      return this.unpadColumns(this.k!.gemm(a, m, k, bp, n8, this.buf(`${outKey}.c8`, m * n8)), m, n, n8, outKey);
-    }
+    if (this.owned(a, b)) return this.kernelProduct(b, k, m, n, outKey, (bb, nn, c) => this.k!.gemm(a, m, k, bb, nn, c));
     return m * k * n < SMALL ? jsMatMul(a, m, k, b, n) : this.mm(a, m, k, b, n);
   }
 
@@ -313,13 +302,20 @@ export class HostArch2vec {
 
   /** xᵀ·dy for x [rows, k], dy [rows, n]. */
   private matmulTA(x: Float32Array, rows: number, k: number, dy: Float32Array, n: number, outKey: string): Float32Array {
-    if (this.owned(x, dy)) {
-      if (n % 8 === 0) return this.k!.gemmTA(x, rows, k, dy, n, this.buf(outKey, k * n));
-      const n8 = (n + 7) & ~7;
-      const dp = this.padColumns(dy, rows, n, n8, `${outKey}.b8`);
-      return this.unpadColumns(this.k!.gemmTA(x, rows, k, dp, n8, this.buf(`${outKey}.c8`, k * n8)), k, n, n8, outKey);
-    }
+    if (this.owned(x, dy)) return this.kernelProduct(dy, rows, k, n, outKey, (bb, nn, c) => this.k!.gemmTA(x, rows, k, bb, nn, c));
     return this.matmul(this.transposed(x, rows, k, 'xT'), k, rows, dy, n, outKey);
+  }
+
+  /**
+   * A kernel product with right operand `b` [bRows, n] and output [outRows, n] into the scratch buffer
+   * `outKey`. The kernels want n % 8 == 0: narrow outputs (the op columns: 5, 7, 11) run on `b` padded
+   * with zero columns, and the product's extra columns are dropped.
+   */
+  private kernelProduct(b: Float32Array, bRows: number, outRows: number, n: number, outKey: string, product: (b: Float32Array, n: number, out: Float32Array) => Float32Array): Float32Array {
+    if (n % 8 === 0) return product(b, n, this.buf(outKey, outRows * n));
+    const n8 = (n + 7) & ~7;
+    const c8 = product(this.padColumns(b, bRows, n, n8, `${outKey}.b8`), n8, this.buf(`${outKey}.c8`, outRows * n8));
+    return this.unpadColumns(c8, outRows, n, n8, outKey);
   }
 
   /** [rows, n] → [rows, n8] with zero columns on the right. */

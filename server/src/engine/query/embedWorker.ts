@@ -32,7 +32,7 @@ export type EmbedReply =
 
 export async function runEmbedWorker(): Promise<void> {
   const init = workerData as EmbedWorkerInit;
-  const onHost = (init.backend === 'wasm' || init.backend === 'cpu') && !!HostKernels.create();
+  const onHost = (init.backend === 'wasm' || init.backend === 'cpu') && HostKernels.available();
   await selectBackend(onHost ? 'cpu' : init.backend);
   const model = new Arch2vecModel(init.model, new Rng(0));
   let encoder: CellEncoder | undefined;

@@ -24,8 +24,7 @@ export interface CellEncoder {
  * training path (`HostFoldedEncoder`; ~2x tfjs-wasm here), else tfjs on the device.
  */
 export function foldedEncoder(model: Arch2vecModel): CellEncoder {
-  const backend = tf.getBackend();
-  const kernels = backend === 'wasm' || backend === 'cpu' ? HostKernels.create() : undefined;
+  const kernels = HostKernels.forBackend(tf.getBackend());
   return kernels ? new HostFoldedEncoder(model, kernels) : new FoldedEncoder(model);
 }
 
@@ -117,6 +116,8 @@ export class HostFoldedEncoder implements CellEncoder {
   private readonly weights: { onePlusEps: number; w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array }[] = [];
   private readonly wMu: Float32Array;
   private readonly bMu: Float32Array;
+  /** Kernel memory the staged weights take. */
+  private readonly weightBytes: number;
   /** Generation of the kernel memory the staged weights below belong to. */
   private staged?: { generation: number; mark: number; layers: { w1: Float32Array; b1: Float32Array; w2: Float32Array; b2: Float32Array }[]; wMu: Float32Array; bMu: Float32Array };
 
@@ -143,15 +144,17 @@ export class HostFoldedEncoder implements CellEncoder {
     }
     this.wMu = Float32Array.from(data(model.mu.w));
     this.bMu = Float32Array.from(data(model.mu.b));
+    // Each staged array is 16-byte aligned: up to 16 bytes of padding apiece.
+    const arrays = [...this.weights.flatMap((w) => [w.w1, w.b1, w.w2, w.b2]), this.wMu, this.bMu];
+    this.weightBytes = arrays.reduce((sum, a) => sum + 4 * a.length + 16, 0);
   }
 
   /** Reserves the memory one chunk of `b` cells needs and (re)stages the weights when it grew. */
   private prepare(b: number) {
     const { nodes: n, opColumns: d, hidden: H, latent: Z } = this.model.config;
     const rows = b * n;
-    const weightBytes = this.weights.reduce((s, w) => s + 4 * (w.w1.length + w.b1.length + w.w2.length + w.b2.length) + 64, 0) + 4 * (this.wMu.length + this.bMu.length) + 32;
     const chunkBytes = 4 * (rows * d + 3 * b * n * n + 3 * rows * H + b * H + rows * Z) + 16 * 16;
-    this.k.reserve(16 + weightBytes + chunkBytes);
+    this.k.reserve(16 + this.weightBytes + chunkBytes);
     if (this.staged && this.staged.generation === this.k.generation) {
       this.k.release(this.staged.mark);
       return this.staged;

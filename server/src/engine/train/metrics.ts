@@ -1,6 +1,7 @@
 import type { Dataset } from '../data/dataset';
 import type { Rng } from '../data/random';
 import type { Arch2vecModel } from '../model/arch2vecModel';
+import { sigmoid32 } from '../model/hostModel';
 import { foldedEncoder } from '../query/foldedEncoder';
 import type { GenerativeMetrics, ReconstructionMetrics } from '../../protocol/modelDir';
 import { decodedFingerprint, decodeSample, isStrictlyValid, isValidDecoded } from './validity';
@@ -11,9 +12,6 @@ import { decodedFingerprint, decodeSample, isStrictlyValid, isValidDecoded } fro
  * never shrinks, from growing by ~130 MB for one pass over thousands of graphs. The encoder is the folded
  * eval-mode one (host kernels on wasm/cpu).
  */
-
-/** torch's float32 sigmoid as tfjs rounds it (exactly 0/1 where float32 saturates). */
-const sigmoid32 = (x: number) => Math.fround(1 / (1 + Math.exp(-x)));
 
 /** The op decoder's weights, [latent, d] and [d]. */
 function opsDecoder(model: Arch2vecModel): { w: Float32Array; b: Float32Array } {

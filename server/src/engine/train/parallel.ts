@@ -6,7 +6,7 @@ import { adamHostUpdate } from '../model/adam';
 import { HostKernels } from '../model/hostKernels';
 import type { Arch2vecModel, Mode } from '../model/arch2vecModel';
 import type { TrainConfig } from '../model/config';
-import { flatLayout, readParams, ShardComputer, writeParams, type FlatLayout } from './shard';
+import { flatLayout, productsKind, readParams, ShardComputer, writeParams, type FlatLayout } from './shard';
 import type { WorkerReply, WorkerRequest } from './trainWorker';
 
 /** The optimiser-facing surface the trainer uses, whether one thread computes or several. */
@@ -58,8 +58,8 @@ export class ParallelStepper implements TrainingStepper {
   private readonly stats: Float32Array;
   private readonly m: Float32Array;
   private readonly v: Float32Array;
-  private readonly opt?: HostKernels;
-  private readonly optParams?: Float32Array;
+  /** With kernels: the Adam update's memory, and the parameters' copy in it. */
+  private readonly opt?: { k: HostKernels; params: Float32Array };
   private readonly shard: ShardComputer;
   private readonly mainGrad: Float32Array;
   private readonly mainStats: Float32Array;
@@ -70,8 +70,11 @@ export class ParallelStepper implements TrainingStepper {
   /** The flat parameters moved since the model's variables were last written. */
   private dirty = false;
   adamStep = 0;
-  /** What runs the matrix products (the same in every thread). */
-  readonly productsKind: string;
+
+  /** What runs the host path (the same in every thread). */
+  get productsKind(): string {
+    return productsKind(this.shard.products);
+  }
 
   private constructor(readonly model: Arch2vecModel, readonly config: TrainConfig, readonly threads: number) {
     this.layout = flatLayout(model);
@@ -81,17 +84,16 @@ export class ParallelStepper implements TrainingStepper {
     this.grads = new Float32Array(new SharedArrayBuffer(Math.max(1, W) * this.layout.trainableSize * 4));
     this.stats = new Float32Array(new SharedArrayBuffer(Math.max(1, W) * statsSize * 4));
     this.shard = new ShardComputer(model, this.layout);
-    this.productsKind = this.shard.productsKind;
     // The optimizer's state and the summed gradient live in a kernel memory of their own (sized once, so
     // these views stay valid), where the Adam update runs; the parameters are copied in and out per step.
     const T = this.layout.trainableSize;
-    this.opt = this.shard.usesKernels ? HostKernels.create() : undefined;
-    this.opt?.reserve(16 + 4 * (T * 4 + 16));
-    const f32 = (n: number) => this.opt?.f32(n) ?? new Float32Array(n);
+    const k = this.shard.products.kernels ? HostKernels.create() : undefined;
+    k?.reserve(16 + 4 * (T * 4 + 16));
+    const f32 = (n: number) => k?.f32(n) ?? new Float32Array(n);
     this.m = f32(T);
     this.v = f32(T);
     this.mainGrad = f32(T);
-    this.optParams = this.opt ? f32(T) : undefined;
+    if (k) this.opt = { k, params: f32(T) };
     this.mainStats = new Float32Array(statsSize);
     this.reloadParams();
   }
@@ -178,10 +180,10 @@ export class ParallelStepper implements TrainingStepper {
     for (let i = 0; i < 4; i++) this.lossSum[i] += parts[i];
     this.lossCount++;
     this.adamStep++;
-    if (this.opt && this.optParams) {
-      this.optParams.set(this.params.subarray(0, T));
-      this.opt.adam(this.optParams, g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
-      this.params.set(this.optParams);
+    if (this.opt) {
+      this.opt.params.set(this.params.subarray(0, T));
+      this.opt.k.adam(this.opt.params, g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
+      this.params.set(this.opt.params);
     } else {
       adamHostUpdate(this.params.subarray(0, T), g, this.m, this.v, this.adamStep, this.config.learningRate, this.config.adamEpsilon, this.config.clipNorm);
     }

@@ -10,8 +10,13 @@ import { tfMatMul } from '../model/tfMatMul';
  * are faster still; without WebAssembly SIMD, tfjs's products and the JS loops.
  */
 export function hostProducts(backend = getBackend()): HostProducts {
-  const kernels = backend === 'tensorflow' ? undefined : HostKernels.create();
+  const kernels = HostKernels.forBackend(backend);
   return kernels ? { kernels } : { mm: tfMatMul() };
+}
+
+/** What `products` are, for logs and model directories. */
+export function productsKind(products: HostProducts): string {
+  return products.kernels ? products.kernels.kind : `tfjs ${getBackend()} matMul and JS loops`;
 }
 
 /** Where each variable sits in a flat Float32Array: trainables first, then batch-norm running stats. */
@@ -65,13 +70,8 @@ export class ShardComputer {
   readonly muSqSum: Float64Array;
   muCount = 0;
 
-  readonly productsKind: string;
-  readonly usesKernels: boolean;
-
-  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, products: HostProducts = hostProducts()) {
+  constructor(readonly model: Arch2vecModel, readonly layout: FlatLayout, readonly products: HostProducts = hostProducts()) {
     this.host = new HostArch2vec(model.config, layout, products);
-    this.productsKind = products.kernels ? products.kernels.kind : `tfjs ${getBackend()} matMul and JS loops`;
-    this.usesKernels = !!products.kernels;
     this.muSum = new Float64Array(model.config.nodes * model.config.latent);
     this.muSqSum = new Float64Array(model.config.nodes * model.config.latent);
   }

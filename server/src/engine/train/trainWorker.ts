@@ -8,7 +8,6 @@ import { selectBackend, type BackendName } from '../backend';
 import { Rng } from '../data/random';
 import { Arch2vecModel } from '../model/arch2vecModel';
 import type { ModelConfig } from '../model/config';
-import { HostKernels } from '../model/hostKernels';
 import { flatLayout, hostProducts, ShardComputer } from './shard';
 import { runEmbedWorker } from '../query/embedWorker';
 
@@ -37,11 +36,11 @@ async function main() {
   const init = workerData as WorkerInit;
   // With the project's wasm kernels the shard never calls tfjs: the replica (which only gives the
   // parameter layout) lives on tfjs's plain JS backend, and the worker does not grow a second tfjs-wasm heap.
-  const kernels = init.backend === 'tensorflow' ? undefined : HostKernels.create();
-  const report = await selectBackend(kernels ? 'cpu' : init.backend);
+  const products = hostProducts(init.backend);
+  const report = await selectBackend(products.kernels ? 'cpu' : init.backend);
   const model = new Arch2vecModel(init.model, new Rng(0));
   const layout = flatLayout(model);
-  const shard = new ShardComputer(model, layout, kernels ? { kernels } : hostProducts());
+  const shard = new ShardComputer(model, layout, products);
   const params = new Float32Array(init.params);
   const grads = new Float32Array(init.grads, init.index * layout.trainableSize * 4, layout.trainableSize);
   const statsSize = layout.total - layout.trainableSize;

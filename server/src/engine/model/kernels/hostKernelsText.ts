@@ -53,6 +53,11 @@ const load2 = (addr: string, offset = 0) => `(f64x2.promote_low_f32x4 (v128.load
 /** Float64 lanes rounded to float32, stored as two float32 at `addr`. */
 const store2 = (addr: string, v: string, offset = 0) => `(v128.store64_lane offset=${offset} 0 ${addr} (f32x4.demote_f64x2_zero ${v}))`;
 const ZERO = '(v128.const i64x2 0 0)';
+/** The two f64x2 vectors at `base + off` and 16 bytes on (4 float64: one 4-column block of a float64 row). */
+const loadPair = (base: string, off: string) => [`(v128.load ${add(get(base), off)})`, `(v128.load offset=16 ${add(get(base), off)})`];
+const storePair = (base: string, off: string, lo: string, hi: string) =>
+  `(v128.store ${add(get(base), off)} ${get(lo)})
+      (v128.store offset=16 ${add(get(base), off)} ${get(hi)})`;
 /** `for (i = 0; i < end; i += step)` over a byte offset. */
 const loop = (label: string, i: string, start: string, end: string, step: string, body: string) => `
     ${set(i, start)}
@@ -142,10 +147,8 @@ const colStats = `
         ${set('$a1', `(f64x2.add ${get('$a1')} ${get('$xb')})`)}
         ${set('$q0', `(f64x2.add ${get('$q0')} (f64x2.mul ${get('$xa')} ${get('$xa')}))`)}
         ${set('$q1', `(f64x2.add ${get('$q1')} (f64x2.mul ${get('$xb')} ${get('$xb')}))`)}`)}
-      (v128.store ${add(get('$s1'), `(i32.shl ${get('$c')} (i32.const 3))`)} ${get('$a0')})
-      (v128.store offset=16 ${add(get('$s1'), `(i32.shl ${get('$c')} (i32.const 3))`)} ${get('$a1')})
-      (v128.store ${add(get('$s2'), `(i32.shl ${get('$c')} (i32.const 3))`)} ${get('$q0')})
-      (v128.store offset=16 ${add(get('$s2'), `(i32.shl ${get('$c')} (i32.const 3))`)} ${get('$q1')})`)}
+      ${storePair('$s1', `(i32.shl ${get('$c')} (i32.const 3))`, '$a0', '$a1')}
+      ${storePair('$s2', `(i32.shl ${get('$c')} (i32.const 3))`, '$q0', '$q1')}`)}
   )`;
 
 // Row-major pass; per column pair: x = (u − mean)·invstd → x̂; y = γ·x + β; a = (y + |y|)·0.5.
@@ -181,10 +184,8 @@ const reluGradSums = `
         ${set('$b1', `(f64x2.add ${get('$b1')} ${get('$vh')})`)}
         ${set('$g0', `(f64x2.add ${get('$g0')} (f64x2.mul ${get('$vl')} ${load2(add(get('$xhat'), get('$o')))}))`)}
         ${set('$g1', `(f64x2.add ${get('$g1')} (f64x2.mul ${get('$vh')} ${load2(add(get('$xhat'), get('$o')), 8)}))`)}`)}
-      (v128.store ${add(get('$dbeta'), `(i32.shl ${get('$c')} (i32.const 1))`)} ${get('$b0')})
-      (v128.store offset=16 ${add(get('$dbeta'), `(i32.shl ${get('$c')} (i32.const 1))`)} ${get('$b1')})
-      (v128.store ${add(get('$dgamma'), `(i32.shl ${get('$c')} (i32.const 1))`)} ${get('$g0')})
-      (v128.store offset=16 ${add(get('$dgamma'), `(i32.shl ${get('$c')} (i32.const 1))`)} ${get('$g1')})`)}
+      ${storePair('$dbeta', `(i32.shl ${get('$c')} (i32.const 1))`, '$b0', '$b1')}
+      ${storePair('$dgamma', `(i32.shl ${get('$c')} (i32.const 1))`, '$g0', '$g1')}`)}
   )`;
 
 const bnInputGrad = `
@@ -196,9 +197,10 @@ const bnInputGrad = `
     ${set('$n', `(i32.mul ${get('$rows')} ${get('$hb')})`)}
     ${loop('cols', '$c', '(i32.const 0)', get('$hb'), '(i32.const 16)', `
       ${set('$c8', `(i32.shl ${get('$c')} (i32.const 1))`)}
-      ${set('$s0', `(v128.load ${add(get('$scale'), get('$c8'))})`)} ${set('$s1', `(v128.load offset=16 ${add(get('$scale'), get('$c8'))})`)}
-      ${set('$m0', `(v128.load ${add(get('$mb'), get('$c8'))})`)} ${set('$m1', `(v128.load offset=16 ${add(get('$mb'), get('$c8'))})`)}
-      ${set('$k0', `(v128.load ${add(get('$mg'), get('$c8'))})`)} ${set('$k1', `(v128.load offset=16 ${add(get('$mg'), get('$c8'))})`)}
+      ${[['$s', '$scale'], ['$m', '$mb'], ['$k', '$mg']].map(([v, base]) => {
+        const [lo, hi] = loadPair(base, get('$c8'));
+        return `${set(`${v}0`, lo)} ${set(`${v}1`, hi)}`;
+      }).join('\n      ')}
       ${set('$a0', ZERO)} ${set('$a1', ZERO)}
       ${loop('rows', '$o', get('$c'), get('$n'), get('$hb'), `
         ${set('$v0', `(f64x2.mul ${get('$s0')} (f64x2.sub (f64x2.sub ${load2(add(get('$g'), get('$o')))} ${get('$m0')}) (f64x2.mul ${load2(add(get('$xhat'), get('$o')))} ${get('$k0')})))`)}
@@ -207,8 +209,7 @@ const bnInputGrad = `
         ${store2(add(get('$g'), get('$o')), get('$v1'), 8)}
         ${set('$a0', `(f64x2.add ${get('$a0')} ${get('$v0')})`)}
         ${set('$a1', `(f64x2.add ${get('$a1')} ${get('$v1')})`)}`)}
-      (v128.store ${add(get('$db'), get('$c8'))} ${get('$a0')})
-      (v128.store offset=16 ${add(get('$db'), get('$c8'))} ${get('$a1')})`)}
+      ${storePair('$db', get('$c8'), '$a0', '$a1')}`)}
   )`;
 
 // out = eps1·h over all `count` values (pairs, then an odd last one), then per triple t:
